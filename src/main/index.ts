@@ -1,0 +1,62 @@
+/** The Electron main process: one window, the API over IPC, nothing heavy on this thread. */
+import { app, BrowserWindow, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ApiEventBus } from './api/events';
+import { serveApiOverIpc } from './electron-ipc';
+import { startUsageSampler } from './system/usage-sampler';
+
+const events = new ApiEventBus();
+
+/** electron-vite sets ELECTRON_RENDERER_URL while developing; a build loads the bundled page. */
+function rendererUrl(): string {
+  const devServer = process.env['ELECTRON_RENDERER_URL'];
+  if (!app.isPackaged && devServer) return devServer;
+  return pathToFileURL(join(__dirname, '../renderer/index.html')).href;
+}
+
+function createWindow(url: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 820,
+    minHeight: 560,
+    show: false,
+    title: 'HyperAdapt Studio',
+    icon: join(__dirname, '../../resources/icon.png'),
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // Links to the outside world open in the user's browser, never inside the app.
+  window.webContents.setWindowOpenHandler(({ url: target }) => {
+    if (target.startsWith('https:')) void shell.openExternal(target);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, target) => {
+    if (!target.startsWith(url)) event.preventDefault();
+  });
+  void window.loadURL(url);
+  return window;
+}
+
+app.whenReady().then(() => {
+  // The renderer needs no camera, microphone, notifications or the like.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const url = rendererUrl();
+  serveApiOverIpc({ events }, url);
+  startUsageSampler(events);
+  createWindow(url);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(url);
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
