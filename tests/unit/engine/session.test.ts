@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineSession, locateSessionWorker, SessionError, SessionWorker } from '../../../src/main/engine/onnx/session';
-import { doublerModel, FLOAT, FLOAT16, INT64, matmulChainModel, modelBytes, node, valueInfo } from './onnx-models';
+import { doublerModel, FLOAT16, INT64, matmulChainModel, modelBytes, node, valueInfo } from './onnx-models';
 
 // The CUDA provider library sits beside the binding only when the GPU package was installed.
 const bindingDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'));
