@@ -21,6 +21,28 @@ export function run(command, args, options = {}) {
   });
 }
 
+/** Runs a command quietly; resolves with its exit code and what it printed. */
+export function capture(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: isWindows, ...options });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs) : undefined;
+    child.on('error', (error) => resolve({ code: 127, output: String(error) }));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), output });
+    });
+  });
+}
+
+/** The most telling line of a failed command's output (an error line if there is one). */
+export function firstErrorLine(output) {
+  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /error/i.test(line) && !line.startsWith('at ')) ?? lines[0] ?? '';
+}
+
 /** Runs a command and exits this process with its code when it fails. */
 export async function must(command, args, options = {}) {
   const code = await run(command, args, options);

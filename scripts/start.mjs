@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setup } from './setup.mjs';
-import { must, notice, npmCommand, run } from './lib.mjs';
+import { capture, firstErrorLine, must, notice } from './lib.mjs';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -15,12 +15,15 @@ function hasDisplay() {
   return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }
 
-/** Electron's own installer; it exits at once when the binary is already there. */
+/** Electron's own installer; it exits at once when the binary is already there. Returns why it failed, or null. */
 async function ensureElectronBinary() {
   const installer = join(root, 'node_modules', 'electron', 'install.js');
-  if (!existsSync(installer)) return false;
-  const code = await run(process.execPath, [installer], { cwd: join(root, 'node_modules', 'electron'), timeoutMs: 10 * 60_000 });
-  return code === 0;
+  if (!existsSync(installer)) return 'electron is not installed';
+  const { code, output } = await capture(process.execPath, [installer], {
+    cwd: join(root, 'node_modules', 'electron'),
+    timeoutMs: 10 * 60_000,
+  });
+  return code === 0 ? null : firstErrorLine(output) || `installer exit code ${code}`;
 }
 
 /** Runs a long-lived child, forwarding Ctrl-C and exiting with its code. */
@@ -31,17 +34,18 @@ function launch(command, commandArgs) {
 }
 
 await setup();
-await must(npmCommand(), ['run', 'build', '--silent'], { cwd: root });
+notice('Building…');
+await must(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root });
 
 let desktop = false;
 if (forceWeb) {
   notice('--web given: starting the web shell.');
 } else if (!hasDisplay()) {
   notice('No display found: starting the web shell instead of the desktop window.');
-} else if (!(await ensureElectronBinary())) {
-  notice('The Electron binary could not be downloaded (no network?): starting the web shell instead.');
 } else {
-  desktop = true;
+  const problem = await ensureElectronBinary();
+  if (problem === null) desktop = true;
+  else notice(`The Electron binary could not be downloaded (${problem}): starting the web shell instead.`);
 }
 
 if (desktop) {
