@@ -26,6 +26,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // The web shell: the same API over HTTP for browsers, with no Electron.
           web: resolve(__dirname, 'src/main/web/main.ts'),
+          // onnxruntime sessions run in this worker thread: session.run blocks its thread.
+          sessionWorker: resolve(__dirname, 'src/main/engine/onnx/session-worker.ts'),
         },
       },
     },
