@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   {
     // Plain scripts that run before dependencies are installed.
-    files: ['scripts/**/*.mjs'],
-    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+    files: ['scripts/**/*.mjs', 'bin/**/*.cjs'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

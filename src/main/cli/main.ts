@@ -1,0 +1,15 @@
+/** The `hyperadapt` command line: every action of the app, scriptable, with --json output. */
+import { Command } from 'commander';
+import { APP_VERSION } from '../system/system-info';
+import { registerInfo } from './commands/info';
+import { reportFailure } from './output';
+
+const program = new Command()
+  .name('hyperadapt')
+  .description('Customise a local language model on your own data with HyperAdapt.')
+  .version(APP_VERSION)
+  .showHelpAfterError();
+
+registerInfo(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));
