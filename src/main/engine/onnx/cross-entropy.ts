@@ -5,7 +5,7 @@
  * Labels equal to ignoreIndex (HF's -100) are not supervised. Clamping the count keeps an all-ignored
  * batch at loss 0 instead of 0/0. Labels are taken as already aligned with the logits (shift them first).
  */
-import { type FloatDType, isFloat } from './element-types';
+import { accumulationDtype, isFloat } from './element-types';
 import { ShapeError } from './errors';
 import type { Graph, Tensor } from './graph';
 import {
@@ -46,7 +46,7 @@ export function maskedCrossEntropy(g: Graph, logits: Tensor, labels: Tensor, { i
     throw new ShapeError(MASKED_CROSS_ENTROPY, `labels must be int64 of rank ${logits.shape.length - 1}, got ${labels.dtype} [${labels.shape.join(', ')}]`);
   }
   // The loss stays in float32 or wider even when the logits are 16-bit (DESIGN.md section 3).
-  const dtype: FloatDType = logits.dtype === 'float64' ? 'float64' : 'float32';
+  const dtype = accumulationDtype(logits.dtype);
   const wide = logits.dtype === dtype ? logits : Cast(g, logits, { to: dtype });
   const z = wide.shape.length === 2 ? wide : Reshape(g, wide, [-1, V]); // [N, V]
   const l = labels.shape.length === 1 ? labels : Reshape(g, labels, [-1]); // [N]

@@ -99,3 +99,11 @@ export function lowestFinite(dtype: FloatDType): number {
       return -3.3895313892515355e38;
   }
 }
+
+/**
+ * The dtype for precision-critical math (norms, softmax, rotary tables, the loss): HF upcasts 16-bit
+ * floats to float32 there. float64 stays float64 (HF would narrow it; we use float64 only for checks).
+ */
+export function accumulationDtype(dtype: FloatDType): 'float32' | 'float64' {
+  return dtype === 'float64' ? 'float64' : 'float32';
+}

@@ -4,22 +4,8 @@ import { MASKED_CROSS_ENTROPY, maskedCrossEntropy } from '../../../../src/main/e
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import { gradcheck } from '../helpers/gradcheck';
 import { rng, uniform } from '../helpers/random';
+import { crossEntropy as reference } from '../helpers/reference';
 import { session, tensor, values } from '../helpers/session';
-
-/** Plain reference: mean over supervised rows of logsumexp(z) - z[label]. */
-function reference(logits: number[], labels: number[], V: number): { loss: number; count: number } {
-  let sum = 0;
-  let count = 0;
-  labels.forEach((l, n) => {
-    if (l === -100) return;
-    const row = logits.slice(n * V, (n + 1) * V);
-    const m = Math.max(...row);
-    const lse = m + Math.log(row.reduce((s, z) => s + Math.exp(z - m), 0));
-    sum += lse - row[l]!;
-    count++;
-  });
-  return { loss: sum / Math.max(count, 1), count };
-}
 
 /** loss, count and d loss / d logits for logits [B, T, V]. */
 async function run(logits: number[], labels: number[], [B, T, V]: [number, number, number], dtype: 'float64' | 'float32' = 'float64') {

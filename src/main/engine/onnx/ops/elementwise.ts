@@ -3,10 +3,10 @@
  * comparisons and logic (bool results), Where, Cast, Identity.
  */
 import { broadcastShapes } from '../dims';
-import { type DType, ONNX_DTYPE, isFloat } from '../element-types';
+import { type DType, ONNX_DTYPE } from '../element-types';
 import { ShapeError } from '../errors';
 import type { Graph, Tensor } from '../graph';
-import { type Operand, sameDtype, tensors } from './operand';
+import { type Operand, floatDtype, sameDtype, tensors } from './operand';
 
 function binary(g: Graph, op: string, a: Operand, b: Operand, out?: DType): Tensor {
   const [ta, tb] = tensors(g, op, a, b);
@@ -15,7 +15,7 @@ function binary(g: Graph, op: string, a: Operand, b: Operand, out?: DType): Tens
 }
 
 function unaryFloat(g: Graph, op: string, x: Tensor): Tensor {
-  if (!isFloat(x.dtype)) throw new ShapeError(op, `needs a float tensor, got ${x.name}: ${x.dtype}`);
+  floatDtype(op, x);
   return g.emit(op, [x], [{ dtype: x.dtype, shape: x.shape }])[0]!;
 }
 

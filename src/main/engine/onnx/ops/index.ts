@@ -4,4 +4,4 @@ export * from './gather';
 export * from './matmul';
 export * from './reduce';
 export * from './shape';
-export { type Operand, int64s, scalar } from './operand';
+export { type Operand, floatDtype, int64s, scalar } from './operand';

@@ -1,5 +1,5 @@
 /** Turning plain numbers into graph constants, so ops read `Mul(g, x, 0.5)` and `Slice(g, x, [0], [2])`. */
-import type { DType } from '../element-types';
+import { type DType, type FloatDType, isFloat } from '../element-types';
 import { ShapeError } from '../errors';
 import type { Graph, Tensor } from '../graph';
 
@@ -28,4 +28,10 @@ export function sameDtype(op: string, ...ts: Tensor[]): void {
   for (const t of ts) {
     if (t.dtype !== d) throw new ShapeError(op, `dtype mismatch: ${ts.map((x) => `${x.name}: ${x.dtype}`).join(', ')}`);
   }
+}
+
+/** x's dtype, which must be a float type. */
+export function floatDtype(op: string, x: Tensor): FloatDType {
+  if (!isFloat(x.dtype)) throw new ShapeError(op, `needs a float tensor, got ${x.name}: ${x.dtype}`);
+  return x.dtype;
 }

@@ -2,10 +2,8 @@
  * Reductions in opset 18 form (axes as an input, keepdims and noop_with_empty_axes attributes), and Softmax.
  */
 import { type Dim, normAxes, normAxis } from '../dims';
-import { isFloat } from '../element-types';
-import { ShapeError } from '../errors';
 import { type Graph, type TapeEntry, type Tensor, intAttr, knownInts } from '../graph';
-import { int64s } from './operand';
+import { floatDtype, int64s } from './operand';
 
 export interface ReduceOptions {
   /** Omitted or empty: all axes (unless noop_with_empty_axes). */
@@ -43,7 +41,7 @@ export function reducedAxes(e: TapeEntry): number[] {
 
 /** Softmax along one axis (opset 13 semantics). */
 export function Softmax(g: Graph, x: Tensor, { axis = -1 }: { axis?: number } = {}): Tensor {
-  if (!isFloat(x.dtype)) throw new ShapeError('Softmax', `needs a float tensor, got ${x.dtype}`);
+  floatDtype('Softmax', x);
   normAxis('Softmax', axis, x.shape.length);
   return g.emit('Softmax', [x], [{ dtype: x.dtype, shape: x.shape }], { axis: { i: axis } })[0]!;
 }

@@ -4,10 +4,10 @@
  * numbers and emitted as int64 constants, so shapes are inferred when the graph is built.
  */
 import { type Dim, type Shape as Dims, broadcastShapes, isStatic, normAxes, normAxis, shapeStr } from '../dims';
-import { type DType, isFloat } from '../element-types';
+import type { DType } from '../element-types';
 import { ShapeError } from '../errors';
 import { type Graph, type TapeEntry, type Tensor, knownInts } from '../graph';
-import { int64s, scalar } from './operand';
+import { floatDtype, int64s, scalar } from './operand';
 
 /** A dim as factors: 'B*T' (from an earlier Reshape) is B times T. */
 function factors(d: Dim): { num: number; sym: string[] } {
@@ -217,6 +217,5 @@ export function shapeTensor(g: Graph, x: Tensor): Tensor {
 
 /** Zeros shaped like x, in x's dtype. */
 export function zerosLike(g: Graph, x: Tensor): Tensor {
-  if (!isFloat(x.dtype)) throw new ShapeError('zerosLike', `needs a float tensor, got ${x.dtype}`);
-  return ConstantOfShape(g, shapeTensor(g, x), { value: 0, dtype: x.dtype });
+  return ConstantOfShape(g, shapeTensor(g, x), { value: 0, dtype: floatDtype('zerosLike', x) });
 }
