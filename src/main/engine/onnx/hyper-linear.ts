@@ -4,6 +4,7 @@
  * never transposed: onnxruntime would constant-fold Transpose(W) into a second copy of the weight.
  * The generic autodiff then yields exactly
  *   da = Σ_tokens dy ⊙ h,  g = (dy ⊙ a) W (plain MatMul),  db = Σ_tokens g ⊙ x,  dx = g ⊙ b.
+ * `linear` picks HyperAdapt or the plain frozen layer per module.
  */
 import { shapeStr } from './dims';
 import { ShapeError } from './errors';
@@ -27,4 +28,18 @@ export function hyperLinear(g: Graph, x: Tensor, W: Tensor, a: Tensor, b: Tensor
   const h = matmulWT(g, Mul(g, x, b), W); // [..., out]
   const y = Mul(g, h, a); // [..., out]
   return bias ? Add(g, y, bias) : y;
+}
+
+/** A linear layer's tensors: frozen weight [out, in] and bias [out], and the adapter vectors when it is adapted. */
+export interface LinearParams {
+  weight: Tensor;
+  bias?: Tensor;
+  adapter?: { a: Tensor; b: Tensor };
+}
+
+/** y = x W^T + bias, or its HyperAdapt form when the layer has adapter vectors. */
+export function linear(g: Graph, x: Tensor, p: LinearParams): Tensor {
+  if (p.adapter) return hyperLinear(g, x, p.weight, p.adapter.a, p.adapter.b, p.bias);
+  const y = matmulWT(g, x, p.weight);
+  return p.bias ? Add(g, y, p.bias) : y;
 }

@@ -6,8 +6,15 @@ import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 
 export type Feeds = Record<string, ort.Tensor>;
 
+/**
+ * A CPU session. QuickGeluFusion is off: it turns x ⊙ sigmoid(x) into com.microsoft QuickGelu, which
+ * has only a float32 kernel, so float64 forward-only graphs (silu) would not load.
+ */
 export function session(g: Graph): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(serializeModel(g), { executionProviders: ['cpu'] });
+  return ort.InferenceSession.create(serializeModel(g), {
+    executionProviders: ['cpu'],
+    extra: { optimization: { disable_specified_optimizers: 'QuickGeluFusion' } },
+  });
 }
 
 /** An onnxruntime tensor of numbers in `dtype` (float32, float64, int64 or bool). */
