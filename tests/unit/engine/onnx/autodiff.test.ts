@@ -50,6 +50,14 @@ describe('hand-computed gradients', () => {
     expect(r.d_x).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  test('ReduceMax shares the gradient between tied maxima', async () => {
+    const r = await evaluate({ x: { shape: [2, 3], values: [1, 3, 3, 5, 2, 4] } }, (g, { x }) => ({
+      loss: op.ReduceSum(g, op.ReduceMax(g, x!, { axes: [1], keepdims: 0 }), { keepdims: 0 }),
+      wrt: ['x'],
+    }));
+    expect(r.d_x).toEqual([0, 0.5, 0.5, 1, 0, 0]);
+  });
+
   test('named dims: x [B, 2] + bias [2] runs for B = 3 and sums the bias gradient over B', async () => {
     const r = await evaluate(
       { x: { shape: ['B', 2], dims: [3, 2], values: [1, 2, 3, 4, 5, 6] }, bias: { shape: [2], values: [0, 0] } },

@@ -7,11 +7,11 @@ import { rng, uniform } from '../helpers/random';
 import { crossEntropy as reference } from '../helpers/reference';
 import { session, tensor, values } from '../helpers/session';
 
-/** loss, count and d loss / d logits for logits [B, T, V]. */
-async function run(logits: number[], labels: number[], [B, T, V]: [number, number, number], dtype: 'float64' | 'float32' = 'float64') {
+/** loss, count and d loss / d logits for logits [B, T, V]; `named` declares B and T as named dims. */
+async function run(logits: number[], labels: number[], [B, T, V]: [number, number, number], dtype: 'float64' | 'float32' = 'float64', named = false) {
   const g = new Graph();
-  const z = g.input('logits', dtype, [B, T, V]);
-  const l = g.input('labels', 'int64', [B, T]);
+  const z = g.input('logits', dtype, named ? ['B', 'T', V] : [B, T, V]);
+  const l = g.input('labels', 'int64', named ? ['B', 'T'] : [B, T]);
   const { loss, count } = maskedCrossEntropy(g, z, l);
   const [dz] = grad(g, loss, [z]);
   g.output(loss, 'loss');
@@ -47,6 +47,12 @@ describe('masked cross-entropy', () => {
         build: (g, { z, labels: l }) => maskedCrossEntropy(g, z!, l!).loss,
       });
     }
+  });
+
+  test('builds with named batch and time dims and gives the same loss and gradient', async () => {
+    const named = await run(logits, labels, shape, 'float64', true);
+    const fixed = await run(logits, labels, shape);
+    expect([named.loss, named.count, named.dlogits]).toEqual([fixed.loss, fixed.count, fixed.dlogits]);
   });
 
   test('is (softmax - onehot) / count on supervised rows and exactly 0 on ignored rows', async () => {
