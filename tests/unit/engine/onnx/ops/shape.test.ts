@@ -76,6 +76,15 @@ describe('movement shape inference and limits', () => {
     expect(() => op.Reshape(g, x, op.Shape(g, g.input('c', 'float32', ['C'])))).toThrow(/cannot reshape/);
     expect(() => op.Reshape(g, g.input('y', 'float32', [2, 3]), [4, 2])).toThrow(/element counts differ/);
   });
+  test('named dims pass through whole slices and concatenation, and cannot be split', () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', ['T', 5]);
+    expect(op.Slice(g, x, [0, 1], [Number.MAX_SAFE_INTEGER, 3]).shape).toEqual(['T', 2]);
+    expect(() => op.Slice(g, x, [1], [Number.MAX_SAFE_INTEGER])).toThrow(/cannot slice named dim 'T'/);
+    expect(op.Concat(g, [x, g.input('y', 'float32', [2, 5])], { axis: 0 }).shape).toEqual(['T+2', 5]);
+    expect(() => op.Split(g, x, { axis: 0, num_outputs: 2 })).toThrow(/cannot split named dim 'T'/);
+  });
+
   test('Slice clamps as the spec does', () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [5]);
