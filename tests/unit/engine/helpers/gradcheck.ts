@@ -60,7 +60,7 @@ export interface Mismatch {
   ratio: number;
 }
 
-/** The worst element by |a - n| / (atol + rtol·max(|a|, |n|)); a ratio above 1 fails. */
+/** The worst element by |a - n| / (atol + rtol·max(|a|, |n|)); a ratio above 1, or NaN, fails. */
 export function worstMismatch(input: string, analytic: readonly number[], numeric: readonly number[], tol: Tolerance): Mismatch {
   let worst: Mismatch = { input, index: -1, analytic: 0, numeric: 0, ratio: 0 };
   analytic.forEach((a, index) => {
@@ -109,7 +109,7 @@ export async function gradcheck(opts: GradcheckOptions): Promise<GradcheckResult
     result.grads[s.name] = analytic;
     result.checked += analytic.length;
     const worst = worstMismatch(s.name, analytic, numeric, tol);
-    if (worst.ratio > 1) {
+    if (!(worst.ratio <= 1)) {
       throw new Error(
         `gradient mismatch for '${s.name}'[${worst.index}]: analytic ${worst.analytic}, finite difference ${worst.numeric} ` +
           `(tolerance ${tol.atol} + ${tol.rtol}·|x|); analytic starts [${analytic.slice(0, 6).join(', ')}], ` +

@@ -135,6 +135,15 @@ describe('the gradient check itself can fail', () => {
       RULES.Exp = exp;
     }
   });
+  test('a NaN gradient is reported as a mismatch, not passed', async () => {
+    const exp = RULES.Exp!;
+    RULES.Exp = ({ g, dy, y: [ex] }) => [() => op.Mul(g, dy, op.Log(g, op.Neg(g, ex!)))];
+    try {
+      await expect(gradcheck({ inputs: [{ name: 'x', shape: [3] }], build: (g, { x }) => op.Exp(g, x!) })).rejects.toThrow(/analytic NaN/);
+    } finally {
+      RULES.Exp = exp;
+    }
+  });
   test('worstMismatch finds the worst element', () => {
     const w = worstMismatch('x', [1, 2, 3], [1, 2.5, 3], FLOAT64_TOL);
     expect(w.index).toBe(1);
