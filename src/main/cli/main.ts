@@ -1,6 +1,7 @@
 /** The `hyperadapt` command line: every action of the app, scriptable, with --json output. */
 import { Command } from 'commander';
 import { APP_VERSION } from '../system/system-info';
+import { registerDev } from './commands/dev';
 import { registerInfo } from './commands/info';
 import { reportFailure } from './output';
 
@@ -8,8 +9,9 @@ const program = new Command()
   .name('hyperadapt')
   .description('Customise a local language model on your own data with HyperAdapt.')
   .version(APP_VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError('(run with --help for usage)');
 
 registerInfo(program);
+registerDev(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));
