@@ -194,7 +194,7 @@ describe('TrainLoop', () => {
 describe('checkpoints', () => {
   it('refuses a corrupted checkpoint and falls back to the previous valid one', async () => {
     await new TrainLoop({ ...baseConfig, totalSteps: 6, saveEvery: 3 }, quadraticBackend, rows, [], new Float32Array(P).fill(1), dir, null).run({
-      checkpointFiles: (params) => ({ 'adapter.json': JSON.stringify(Array.from(params)) }),
+      checkpointFiles: (into, params) => writeFile(join(into, 'adapter.json'), JSON.stringify(Array.from(params))),
     });
     const [newest, older] = await listCheckpoints(dir);
     expect(newest!.step).toBe(6);

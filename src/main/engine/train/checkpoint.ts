@@ -40,8 +40,8 @@ export interface CheckpointContents {
   optimizer: AdamWState;
 }
 
-/** Extra files written into the checkpoint, by name, before its manifest. */
-export type ExtraFiles = Record<string, Uint8Array | string>;
+/** Writes extra files (e.g. the adapter in its own format) into the checkpoint directory, before its manifest. */
+export type WriteExtraFiles = (dir: string) => Promise<void>;
 
 interface Manifest {
   format: number;
@@ -63,7 +63,7 @@ async function fsyncDirectory(path: string): Promise<void> {
 }
 
 /** Writes a checkpoint under `root` and returns its directory. */
-export async function saveCheckpoint(root: string, contents: CheckpointContents, extra: ExtraFiles = {}): Promise<string> {
+export async function saveCheckpoint(root: string, contents: CheckpointContents, writeExtra?: WriteExtraFiles): Promise<string> {
   await mkdir(root, { recursive: true });
   const finalDir = join(root, checkpointName(contents.state.step));
   const tempDir = join(root, `.${checkpointName(contents.state.step)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -77,10 +77,10 @@ export async function saveCheckpoint(root: string, contents: CheckpointContents,
     ]);
     const stateJson = { format: CHECKPOINT_FORMAT, adamStep: optimizer.step, ...contents.state };
     await writeFileAtomic(join(tempDir, STATE_FILE), JSON.stringify(stateJson, null, 2));
-    for (const [name, data] of Object.entries(extra)) await writeFileAtomic(join(tempDir, name), data);
+    if (writeExtra) await writeExtra(tempDir);
 
     const manifest: Manifest = { format: CHECKPOINT_FORMAT, step: contents.state.step, files: {} };
-    for (const name of [TENSORS_FILE, STATE_FILE, ...Object.keys(extra)]) {
+    for (const name of (await readdir(tempDir)).sort()) {
       const path = join(tempDir, name);
       manifest.files[name] = { bytes: (await stat(path)).size, sha256: await sha256File(path) };
     }

@@ -16,7 +16,7 @@ import { buildMicroBatch, type MicroBatch } from './micro-batch';
 import { adamWStep, newAdamWState, type AdamWConfig, type AdamWState } from './optimizer';
 import { RowStream } from './row-stream';
 import { learningRateAt, type ScheduleKind } from './schedule';
-import { pruneCheckpoints, saveCheckpoint, type CheckpointContents, type ExtraFiles, type TrainerState } from './checkpoint';
+import { pruneCheckpoints, saveCheckpoint, type CheckpointContents, type TrainerState } from './checkpoint';
 
 export interface TrainLoopConfig {
   lr: number;
@@ -79,8 +79,8 @@ export interface TrainLoopHooks {
   onStep?: (metrics: StepMetrics) => void;
   onEval?: (metrics: EvalMetrics) => void;
   onCheckpoint?: (dir: string, step: number) => void;
-  /** Files to put in each checkpoint beside the optimizer state (e.g. the adapter in its own format). */
-  checkpointFiles?: (params: Float32Array, state: TrainerState) => ExtraFiles | Promise<ExtraFiles>;
+  /** Writes files into each checkpoint beside the optimizer state (e.g. the adapter in its own format). */
+  checkpointFiles?: (dir: string, params: Float32Array, state: TrainerState) => Promise<void>;
 }
 
 export interface TrainLoopResult {
@@ -152,8 +152,10 @@ export class TrainLoop {
   private async checkpoint(hooks: TrainLoopHooks): Promise<void> {
     if (this.checkpointRoot === null) return;
     this.state.stream = this.stream.current;
-    const extra = hooks.checkpointFiles ? await hooks.checkpointFiles(this.params, this.state) : {};
-    const dir = await saveCheckpoint(this.checkpointRoot, { state: this.state, params: this.params, optimizer: this.optimizer }, extra);
+    const { checkpointFiles } = hooks;
+    const state = this.state;
+    const writeExtra = checkpointFiles ? (dir: string) => checkpointFiles(dir, this.params, state) : undefined;
+    const dir = await saveCheckpoint(this.checkpointRoot, { state, params: this.params, optimizer: this.optimizer }, writeExtra);
     await pruneCheckpoints(this.checkpointRoot, this.config.keepCheckpoints);
     hooks.onCheckpoint?.(dir, this.state.step);
   }
