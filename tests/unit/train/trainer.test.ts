@@ -4,40 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latestValidCheckpoint, listCheckpoints, loadCheckpoint, verifyCheckpoint } from '../../../src/main/engine/train/checkpoint';
 import { IGNORE_INDEX, type TrainingExample } from '../../../src/main/engine/train/examples';
-import { buildMicroBatch, type MicroBatch } from '../../../src/main/engine/train/micro-batch';
+import { buildMicroBatch } from '../../../src/main/engine/train/micro-batch';
 import { DEFAULT_ADAMW } from '../../../src/main/engine/train/optimizer';
 import { RowStream } from '../../../src/main/engine/train/row-stream';
-import { TrainLoop, type StepBackend, type TrainLoopConfig } from '../../../src/main/engine/train/trainer';
+import { TrainLoop, type TrainLoopConfig } from '../../../src/main/engine/train/trainer';
+import { quadraticBackend } from './helpers/quadratic-backend';
 
 const P = 6;
-
-/**
- * A stand-in for the ONNX session with a known answer: every supervised target token t
- * contributes (p - c(t))²/P, where c(t) is a fixed vector per token id.
- */
-function target(token: bigint, i: number): number {
-  return Math.sin(Number(token) * 0.7 + i);
-}
-
-const quadraticBackend: StepBackend = {
-  async trainMicroBatch(batch: MicroBatch, params: Float32Array) {
-    const grad = new Float32Array(P);
-    let lossSum = 0;
-    for (let k = 0; k < batch.targets.length; k++) {
-      const token = batch.targets[k]!;
-      if (token === BigInt(IGNORE_INDEX)) continue;
-      for (let i = 0; i < P; i++) {
-        const d = params[i]! - target(token, i);
-        lossSum += (d * d) / P;
-        grad[i]! += (2 * d) / P;
-      }
-    }
-    return { lossSum, grad };
-  },
-  async evalMicroBatch(batch, params) {
-    return { lossSum: (await this.trainMicroBatch(batch, params)).lossSum };
-  },
-};
+const quadratic = quadraticBackend();
 
 function example(tokens: number[], supervisedFrom = 1): TrainingExample {
   return {
@@ -114,7 +88,7 @@ describe('RowStream', () => {
 describe('TrainLoop', () => {
   it('drives the loss down', async () => {
     const losses: number[] = [];
-    const loop = new TrainLoop({ ...baseConfig, totalSteps: 30, lr: 0.1 }, quadraticBackend, rows, validation, new Float32Array(P).fill(1), null);
+    const loop = new TrainLoop({ ...baseConfig, totalSteps: 30, lr: 0.1 }, quadratic, rows, validation, new Float32Array(P).fill(1), null);
     await loop.run({ onStep: (m) => losses.push(m.loss) });
     expect(losses).toHaveLength(30);
     expect(losses[29]!).toBeLessThan(losses[0]! * 0.5);
@@ -123,7 +97,7 @@ describe('TrainLoop', () => {
   it('accumulating two micro-batches of 2 equals one batch of 4', async () => {
     const run = async (batchSize: number, gradAccum: number) => {
       const losses: number[] = [];
-      const loop = new TrainLoop({ ...baseConfig, batchSize, gradAccum, shuffle: false }, quadraticBackend, rows, [], new Float32Array(P).fill(1), null);
+      const loop = new TrainLoop({ ...baseConfig, batchSize, gradAccum, shuffle: false }, quadratic, rows, [], new Float32Array(P).fill(1), null);
       const result = await loop.run({ onStep: (m) => losses.push(m.loss) });
       return { losses, params: Array.from(result.params) };
     };
@@ -135,14 +109,14 @@ describe('TrainLoop', () => {
 
   it('resumes from a checkpoint to exactly the losses and parameters of an uninterrupted run', async () => {
     const uninterrupted: number[] = [];
-    const full = await new TrainLoop(baseConfig, quadraticBackend, rows, validation, new Float32Array(P).fill(1), join(dir, 'a')).run({
+    const full = await new TrainLoop(baseConfig, quadratic, rows, validation, new Float32Array(P).fill(1), join(dir, 'a')).run({
       onStep: (m) => uninterrupted.push(m.loss),
     });
 
     // Cancel after 5 steps: the loop checkpoints the last completed step.
     const firstHalf: number[] = [];
     let calls = 0;
-    const cancelled = await new TrainLoop(baseConfig, quadraticBackend, rows, validation, new Float32Array(P).fill(1), join(dir, 'b')).run({
+    const cancelled = await new TrainLoop(baseConfig, quadratic, rows, validation, new Float32Array(P).fill(1), join(dir, 'b')).run({
       beforeStep: async () => (++calls > 5 ? 'stop' : 'continue'),
       onStep: (m) => firstHalf.push(m.loss),
     });
@@ -153,7 +127,7 @@ describe('TrainLoop', () => {
     const secondHalf: number[] = [];
     const resumed = await new TrainLoop(
       baseConfig,
-      quadraticBackend,
+      quadratic,
       rows,
       validation,
       new Float32Array(P).fill(1),
@@ -165,9 +139,9 @@ describe('TrainLoop', () => {
   });
 
   it('refuses to resume with different settings', async () => {
-    await new TrainLoop({ ...baseConfig, totalSteps: 3 }, quadraticBackend, rows, [], new Float32Array(P).fill(1), dir).run();
+    await new TrainLoop({ ...baseConfig, totalSteps: 3 }, quadratic, rows, [], new Float32Array(P).fill(1), dir).run();
     const checkpoint = await loadCheckpoint((await latestValidCheckpoint(dir)).dir!);
-    expect(() => new TrainLoop({ ...baseConfig, totalSteps: 3, lr: 0.5 }, quadraticBackend, rows, [], new Float32Array(P).fill(1), dir, checkpoint)).toThrow(
+    expect(() => new TrainLoop({ ...baseConfig, totalSteps: 3, lr: 0.5 }, quadratic, rows, [], new Float32Array(P).fill(1), dir, checkpoint)).toThrow(
       /different training settings/,
     );
   });
@@ -177,7 +151,7 @@ describe('TrainLoop', () => {
     // A learning rate this large makes the validation loss bounce instead of improving.
     const loop = new TrainLoop(
       { ...baseConfig, totalSteps: 40, evalEvery: 1, lr: 3, schedule: 'constant', warmupSteps: 0, clip: 0, earlyStopping: { patience: 2, minDelta: 0.5 } },
-      quadraticBackend,
+      quadratic,
       rows,
       validation,
       new Float32Array(P).fill(1),
@@ -193,7 +167,7 @@ describe('TrainLoop', () => {
 
 describe('checkpoints', () => {
   it('refuses a corrupted checkpoint and falls back to the previous valid one', async () => {
-    await new TrainLoop({ ...baseConfig, totalSteps: 6, saveEvery: 3 }, quadraticBackend, rows, [], new Float32Array(P).fill(1), dir, null).run({
+    await new TrainLoop({ ...baseConfig, totalSteps: 6, saveEvery: 3 }, quadratic, rows, [], new Float32Array(P).fill(1), dir, null).run({
       checkpointFiles: (into, params) => writeFile(join(into, 'adapter.json'), JSON.stringify(Array.from(params))),
     });
     const [newest, older] = await listCheckpoints(dir);
@@ -211,7 +185,7 @@ describe('checkpoints', () => {
   });
 
   it('treats a checkpoint without its manifest as unfinished', async () => {
-    await new TrainLoop({ ...baseConfig, totalSteps: 3, saveEvery: 3 }, quadraticBackend, rows, [], new Float32Array(P).fill(1), dir, null).run();
+    await new TrainLoop({ ...baseConfig, totalSteps: 3, saveEvery: 3 }, quadratic, rows, [], new Float32Array(P).fill(1), dir, null).run();
     const [only] = await listCheckpoints(dir);
     await rm(join(only!.dir, 'manifest.json'));
     expect(await verifyCheckpoint(only!.dir)).toMatch(/not finished/);
