@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { identityAdapterVector } from '../../../src/main/engine/models/adapter-layout';
-import { buildForwardGraph, FORWARD_INPUTS, LOGITS_OUTPUT } from '../../../src/main/engine/models/forward-graph';
+import { addDecoder, buildForwardGraph, FORWARD_INPUTS, LOGITS_OUTPUT } from '../../../src/main/engine/models/forward-graph';
 import { loadHfModel } from '../../../src/main/engine/models/hf-model';
 import type { TinyModelOptions } from '../../../src/main/engine/models/tiny-model';
+import { Graph } from '../../../src/main/engine/onnx/graph';
 import { serializeModel } from '../../../src/main/engine/onnx/serialize';
 import { Random } from '../../../src/main/engine/random';
 import { type HyperVectors, loadReferenceModel, referenceForward } from './helpers/reference-forward';
@@ -42,7 +43,7 @@ describe('buildForwardGraph', () => {
     it.each(['F32', 'BF16'] as const)('matches the float64 reference with %s weights', async (dtype) => {
       const dir = await tinyModel({ ...options, dtype, shards: dtype === 'BF16' ? 2 : 1, vocab: 512, seed: 11, initStd: 0.1 });
       const model = await loadHfModel(dir);
-      const { graph, forward } = buildForwardGraph(model, { batch: B, seqLen: T });
+      const { graph, decoder } = buildForwardGraph(model, { batch: B, seqLen: T });
 
       // Every checkpoint tensor is external data at the weight map's offsets; nothing large is embedded.
       const external = graph.initializers.filter((i) => i.external);
@@ -57,10 +58,10 @@ describe('buildForwardGraph', () => {
 
       const random = new Random(5);
       const ids = Array.from({ length: B }, () => Array.from({ length: T }, () => random.int(model.tokenizer.size)));
-      const adapted = identityAdapterVector(forward.layout).map(() => 1 + 0.2 * random.normal());
+      const adapted = identityAdapterVector(decoder.layout).map(() => 1 + 0.2 * random.normal());
       const reference = await loadReferenceModel(dir);
       try {
-        for (const [label, params] of [['a = b = 1', identityAdapterVector(forward.layout)], ['random a, b', adapted]] as const) {
+        for (const [label, params] of [['a = b = 1', identityAdapterVector(decoder.layout)], ['random a, b', adapted]] as const) {
           const out = await session.run({
             [FORWARD_INPUTS.inputIds]: int64(ids),
             [FORWARD_INPUTS.attentionMask]: int64(mask),
@@ -70,7 +71,7 @@ describe('buildForwardGraph', () => {
           const logits = out[LOGITS_OUTPUT]!;
           expect(logits.dims).toEqual([B, T, model.config.vocabSize]);
           const hyper: HyperVectors = new Map(
-            forward.layout.slots.map((s) => [s.path, { a: params.subarray(s.aOffset, s.aOffset + s.out), b: params.subarray(s.bOffset, s.bOffset + s.in) }]),
+            decoder.layout.slots.map((s) => [s.path, { a: params.subarray(s.aOffset, s.aOffset + s.out), b: params.subarray(s.bOffset, s.bOffset + s.in) }]),
           );
           const expected = referenceForward(reference, { ids, attentionMask: mask, positionIds: positions, hyper });
           const { worst, scale, where } = compare(logits.data as Float32Array, expected, model.config.vocabSize);
@@ -80,6 +81,20 @@ describe('buildForwardGraph', () => {
         await session.release();
       }
     });
+  });
+});
+
+describe('addDecoder', () => {
+  it('stops at the final norm, so a fused head loss never sees a [B, T, V] tensor', async () => {
+    const model = await loadHfModel(await tinyModel({ arch: 'qwen2', hidden: 32, vocab: 512, tie: true }));
+    const g = new Graph('decoder');
+    const decoder = addDecoder(g, model, { batch: B, seqLen: T });
+    expect(decoder.hidden.shape).toEqual([B, T, 32]);
+    expect(decoder.lmHead.shape).toEqual([512, 32]);
+    expect(g.nodes.flatMap((n) => n.outputs).some((t) => t.shape.at(-1) === 512 && t.shape.length === 3)).toBe(false);
+    // Tied: the head is the embedding's initializer (one external tensor, cast once), not a copy.
+    expect(g.initializers.filter((i) => i.tensor.name === 'model.embed_tokens.weight')).toHaveLength(1);
+    expect(g.initializers.some((i) => i.tensor.name === 'lm_head.weight')).toBe(false);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * The forward graph of a loaded model, for every supported architecture (HF modeling_llama.py and
  * its Mistral/Qwen2/Qwen3 variants): token ids -> logits, with HyperAdapt on the target linears.
- * Nothing else lives here: the trainer adds the loss and the backward half to the same graph.
+ * Nothing else lives here: the trainer adds the loss and the backward half to the same graph,
+ * either on the logits or, with the engine's fused lm-head loss, on `hidden` and `lmHead` directly
+ * (then no [B, T, V] tensor is ever built).
  *
  * Dims: B batch, T time (a static bucket), C hidden, I intermediate, V vocab, P adapter parameters.
  *
@@ -40,18 +42,20 @@ export interface ForwardOptions {
   targets?: readonly LinearModule[];
 }
 
-export interface Forward {
+export interface Decoder {
   readonly inputs: { readonly inputIds: Tensor; readonly attentionMask: Tensor; readonly positionIds: Tensor; readonly adapterParams: Tensor };
-  /** [B, T, V] float32 (not yet a graph output). */
-  readonly logits: Tensor;
+  /** [B, T, C] float32: the last hidden state, after model.norm. */
+  readonly hidden: Tensor;
+  /** [V, C] float32: the output head's weight (the embedding when tied). */
+  readonly lmHead: Tensor;
   readonly layout: AdapterLayout;
 }
 
 /** safetensors dtype -> graph dtype of the stored bytes. */
 const STORED: Readonly<Record<string, FloatDType>> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
-/** Adds the inputs and the forward pass of `spec` to `g`; returns the logits tensor. */
-export function addForward(g: Graph, model: { spec: ModelSpec; weights: WeightMap }, { batch: B, seqLen: T, targets }: ForwardOptions): Forward {
+/** Adds the inputs and the decoder of `spec` to `g`, up to the final norm. */
+export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMap }, { batch: B, seqLen: T, targets }: ForwardOptions): Decoder {
   const { spec, weights } = model;
   const c = spec.config;
   const layout = adapterLayout(spec, targets);
@@ -110,18 +114,22 @@ export function addForward(g: Graph, model: { spec: ModelSpec; weights: WeightMa
     });
   }
 
-  const final = g.scope('model.norm', () => rmsNorm(g, h, frozen(spec.finalNorm), c.rmsNormEps)); // [B, T, C]
-  // Tied models name the embedding as the head: the same initializer, read in place (transB).
-  const logits = g.scope('lm_head', () => matmulWT(g, final, frozen(spec.lmHead))); // [B, T, V]
-  return { inputs, logits, layout };
+  const hidden = g.scope('model.norm', () => rmsNorm(g, h, frozen(spec.finalNorm), c.rmsNormEps)); // [B, T, C]
+  // Tied models name the embedding as the head: the same initializer.
+  return { inputs, hidden, lmHead: frozen(spec.lmHead), layout };
+}
+
+/** logits = hidden W^T with W [V, C] read in place (transB).  -> [B, T, V] */
+export function addLogits(g: Graph, decoder: Decoder): Tensor {
+  return g.scope('lm_head', () => matmulWT(g, decoder.hidden, decoder.lmHead));
 }
 
 /** A graph holding just the forward, with `logits` as its output. */
-export function buildForwardGraph(model: { spec: ModelSpec; weights: WeightMap }, options: ForwardOptions): { graph: Graph; forward: Forward } {
+export function buildForwardGraph(model: { spec: ModelSpec; weights: WeightMap }, options: ForwardOptions): { graph: Graph; decoder: Decoder } {
   const graph = new Graph('forward');
-  const forward = addForward(graph, model, options);
-  graph.output(forward.logits, LOGITS_OUTPUT);
-  return { graph, forward };
+  const decoder = addDecoder(graph, model, options);
+  graph.output(addLogits(graph, decoder), LOGITS_OUTPUT);
+  return { graph, decoder };
 }
 
 /** A checkpoint tensor as external data in its .safetensors file, as float32 (cast in-graph when stored narrower). */
