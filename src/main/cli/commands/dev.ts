@@ -1,36 +1,13 @@
 /** `hyperadapt dev ...`: tools for developers and the starter kit (tiny random models). */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { generateTinyModel, TINY_ARCHITECTURES, type TinyArch, type TinyDtype, type TinyRopeScaling } from '../../engine/models/tiny-model';
-import { TINY_TOKENIZERS, type TinyTokenizerKind } from '../../engine/models/tiny-tokenizer';
+import { generateTinyModel, TINY_ARCHITECTURES, type TinyArch, type TinyDtype, type TinyModelOptions, type TinyRopeScaling } from '../../engine/models/tiny-model';
+import { TINY_TOKENIZERS } from '../../engine/models/tiny-tokenizer';
 import { createOutput } from '../output';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../parse';
 
-interface TinyModelFlags {
-  out: string;
-  arch: TinyArch;
-  hidden?: number;
-  layers?: number;
-  heads?: number;
-  kvHeads?: number;
-  headDim?: number;
-  intermediate?: number;
-  tokenizer?: TinyTokenizerKind;
-  vocab?: number;
-  dtype?: TinyDtype;
-  tie?: boolean;
-  shards?: number;
-  seed?: number;
-  ropeTheta?: number;
-  maxPositions?: number;
-  ropeScaling?: TinyRopeScaling;
-  slidingWindow?: number;
-  attentionBias?: boolean;
-  mlpBias?: boolean;
-  rmsNormEps?: number;
-  initStd?: number;
-  json?: boolean;
-}
+/** The command's flags are the generator's options, one to one, plus --json. */
+type TinyModelFlags = TinyModelOptions & { json?: boolean };
 
 export function registerDev(program: Command): void {
   const dev = program.command('dev').description('developer tools');
