@@ -7,6 +7,7 @@
  * are emitted: onnxruntime ships none of the com.microsoft *Grad ops.
  */
 import { MASKED_CROSS_ENTROPY } from './cross-entropy';
+import { LM_HEAD_CROSS_ENTROPY, lmHeadCrossEntropyGradient } from './lm-head-loss';
 import { normAxes } from './dims';
 import { isFloat } from './element-types';
 import { AutodiffError } from './errors';
@@ -241,6 +242,19 @@ export const RULES: Record<string, Vjp> = {
       () => {
         const w = Mul(g, weight!, dloss); // [N, 1]
         return ScatterElements(g, Mul(g, probs!, w), target!, Neg(g, w), { axis: 1, reduction: 'add' });
+      },
+      null,
+    ];
+  },
+
+  // dh was computed chunk by chunk in the forward (lm-head-loss.ts); here it is only scaled by dloss.
+  // The head weight is frozen and labels are indices: neither has a gradient.
+  [LM_HEAD_CROSS_ENTROPY]: ({ g, e, dys: [dloss] }) => {
+    if (!dloss) return [null, null, null];
+    return [
+      () => lmHeadCrossEntropyGradient(g, e.saved!, dloss, e.name),
+      () => {
+        throw new AutodiffError(e.op, e.name, 'the output head weight is frozen: this loss computes no gradient for it');
       },
       null,
     ];
