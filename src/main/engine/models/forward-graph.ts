@@ -15,7 +15,8 @@
  * .onnx must be written into the model folder; F16/BF16 weights are cast to float32 in the graph.
  */
 import { type AdapterLayout, adapterLayout } from './adapter-layout';
-import { layerMask, selfAttention } from './attention';
+import { causalAttention } from '../onnx/attention';
+import { layerMask } from './attention';
 import type { LinearModule, LinearSpec, ModelSpec } from './spec';
 import { weightEntry, type WeightMap } from './weights';
 import type { FloatDType } from '../onnx/element-types';
@@ -107,7 +108,7 @@ export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMa
         scale: spec.attentionScale,
         ...(layer.qNorm && layer.kNorm ? { qkNorm: { q: frozen(layer.qNorm), k: frozen(layer.kNorm), eps: c.rmsNormEps } } : {}),
       };
-      const attended = Add(g, h, g.scope('self_attn', () => selfAttention(g, normed, attention, rope, maskFor(layer.slidingWindow)))); // [B, T, C]
+      const attended = Add(g, h, g.scope('self_attn', () => causalAttention(g, normed, attention, rope, maskFor(layer.slidingWindow)))); // [B, T, C]
       const normed2 = g.scope('post_attention_layernorm', () => rmsNorm(g, attended, frozen(layer.postAttentionNorm), c.rmsNormEps));
       const mlp = { gate: linearOf(L.gate_proj), up: linearOf(L.up_proj), down: linearOf(L.down_proj) };
       return Add(g, attended, g.scope('mlp', () => swiglu(g, normed2, mlp))); // [B, T, C]

@@ -7,6 +7,7 @@ import { accumulationDtype, lowestFinite } from './element-types';
 import { ShapeError } from './errors';
 import type { Graph, Tensor } from './graph';
 import { type LinearParams, linear } from './hyper-linear';
+import { rmsNorm } from './norm';
 import { And, Cast, Equal, Expand, FusedMatMul, LessOrEqual, MatMul, Reshape, Softmax, Transpose, Unsqueeze, Where, floatDtype } from './ops';
 import { type RopeTables, applyRope } from './rope';
 
@@ -18,6 +19,10 @@ export interface AttentionParams {
   numHeads: number;
   numKvHeads: number;
   headDim: number;
+  /** Softmax scale; default Dh^-0.5. */
+  scale?: number;
+  /** Qwen3: RMSNorm weights [Dh] applied to every query and key head, between the head split and RoPE. */
+  qkNorm?: { q: Tensor; k: Tensor; eps: number };
 }
 
 /**
@@ -38,12 +43,20 @@ export function causalAttention(g: Graph, x: Tensor, p: AttentionParams, rope: R
   const { numHeads: H, numKvHeads: KV, headDim: Dh } = p;
   if (H % KV !== 0) throw new ShapeError('causalAttention', `${H} query heads do not group into ${KV} key/value heads`);
   const dtype = floatDtype('causalAttention', x);
-  const heads = (t: Tensor, n: number): Tensor => Transpose(g, Reshape(g, t, [0, 0, n, Dh]), { perm: [0, 2, 1, 3] }); // [B, n, T, Dh]
-  const q = applyRope(g, heads(g.scope('q_proj', () => linear(g, x, p.q)), H), rope); // [B, H, T, Dh]
-  const k = applyRope(g, heads(g.scope('k_proj', () => linear(g, x, p.k)), KV), rope); // [B, KV, T, Dh]
-  const v = heads(g.scope('v_proj', () => linear(g, x, p.v)), KV); // [B, KV, T, Dh]
-  // q k^T / sqrt(Dh) with k read in place (transB), masked with the dtype's lowest value as HF does.
-  const scores = FusedMatMul(g, q, repeatKv(g, k, p), { transB: 1, alpha: 1 / Math.sqrt(Dh) }); // [B, H, T, T]
+  const split = (t: Tensor, n: number): Tensor => Reshape(g, t, [0, 0, n, Dh]); // [B, T, n, Dh]
+  const toHeads = (t: Tensor): Tensor => Transpose(g, t, { perm: [0, 2, 1, 3] }); // [B, n, T, Dh]
+  let q = split(g.scope('q_proj', () => linear(g, x, p.q)), H); // [B, T, H, Dh]
+  let k = split(g.scope('k_proj', () => linear(g, x, p.k)), KV); // [B, T, KV, Dh]
+  const v = toHeads(split(g.scope('v_proj', () => linear(g, x, p.v)), KV)); // [B, KV, T, Dh]
+  if (p.qkNorm) {
+    const { q: qw, k: kw, eps } = p.qkNorm;
+    q = g.scope('q_norm', () => rmsNorm(g, q, qw, eps)); // over Dh, per head
+    k = g.scope('k_norm', () => rmsNorm(g, k, kw, eps));
+  }
+  const qr = applyRope(g, toHeads(q), rope); // [B, H, T, Dh]
+  const kr = applyRope(g, toHeads(k), rope); // [B, KV, T, Dh]
+  // q k^T * scale with k read in place (transB), masked with the dtype's lowest value as HF does.
+  const scores = FusedMatMul(g, qr, repeatKv(g, kr, p), { transB: 1, alpha: p.scale ?? 1 / Math.sqrt(Dh) }); // [B, H, T, T]
   const masked = Where(g, mask, scores, lowestFinite(dtype));
   // Softmax in float32 or wider (HF: softmax(..., dtype=torch.float32).to(query.dtype)).
   const wide = accumulationDtype(dtype);
