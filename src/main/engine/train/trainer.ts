@@ -61,6 +61,8 @@ export interface StepMetrics {
   tokensPerSecond: number;
   elapsedMs: number;
   etaMs: number;
+  /** Peak resident memory of this process so far (onnxruntime's worker threads included). */
+  peakRssBytes: number;
 }
 
 export interface EvalMetrics {
@@ -214,6 +216,7 @@ export class TrainLoop {
         tokensPerSecond: elapsedMs > 0 ? (this.state.tokensSeen / elapsedMs) * 1000 : 0,
         elapsedMs,
         etaMs: perStep * (config.totalSteps - step),
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
       });
 
       const last = step === config.totalSteps;
