@@ -8,11 +8,11 @@
  * micro-batches report sums, and the step divides once by the total supervised count.
  */
 import { createHash } from 'node:crypto';
-import { pickBucket } from '../onnx/buckets';
 import { clipGlobalNorm } from './clip';
 import { newEarlyStoppingState, recordValidation, type EarlyStoppingConfig } from './early-stopping';
-import { truncateExample, type TrainingExample } from './examples';
-import { buildMicroBatch, type MicroBatch } from './micro-batch';
+import { batchOf, evaluateExamples, type Evaluation } from './evaluate';
+import type { TrainingExample } from './examples';
+import type { MicroBatch } from './micro-batch';
 import { adamWStep, newAdamWState, type AdamWConfig, type AdamWState } from './optimizer';
 import { RowStream } from './row-stream';
 import { learningRateAt, type ScheduleKind } from './schedule';
@@ -132,23 +132,9 @@ export class TrainLoop {
     this.stream = new RowStream(train.length, config.shuffle, config.seed, this.state.stream);
   }
 
-  private batchOf(examples: readonly TrainingExample[]): MicroBatch {
-    const rows = examples.map((example) => truncateExample(example, this.config.maxLength));
-    const longest = Math.max(...rows.map((row) => row.inputIds.length));
-    return buildMicroBatch(rows, pickBucket(longest, this.config.buckets), this.config.padTokenId);
-  }
-
   /** Mean loss over all supervised validation tokens. */
-  async evaluate(params: Float32Array = this.params): Promise<{ loss: number; tokens: number }> {
-    let lossSum = 0;
-    let tokens = 0;
-    for (let start = 0; start < this.validation.length; start += this.config.batchSize) {
-      const batch = this.batchOf(this.validation.slice(start, start + this.config.batchSize));
-      if (batch.supervisedTokens === 0) continue;
-      lossSum += (await this.backend.evalMicroBatch(batch, params)).lossSum;
-      tokens += batch.supervisedTokens;
-    }
-    return { loss: tokens > 0 ? lossSum / tokens : Number.NaN, tokens };
+  evaluate(): Promise<Evaluation> {
+    return evaluateExamples(this.backend, this.validation, this.params, this.config);
   }
 
   private async checkpoint(hooks: TrainLoopHooks): Promise<void> {
@@ -182,7 +168,7 @@ export class TrainLoop {
       let supervised = 0;
       let tokens = 0;
       for (let micro = 0; micro < config.gradAccum; micro++) {
-        const batch = this.batchOf(this.stream.take(config.batchSize).map((row) => this.train[row]!));
+        const batch = batchOf(this.stream.take(config.batchSize).map((row) => this.train[row]!), config);
         tokens += batch.tokens;
         if (batch.supervisedTokens === 0) continue;
         const result = await this.backend.trainMicroBatch(batch, this.params);
