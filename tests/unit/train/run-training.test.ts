@@ -7,6 +7,7 @@ import { loadHfModel } from '../../../src/main/engine/models/hf-model';
 import { computeModelIdentity } from '../../../src/main/engine/models/identity';
 import { generateTinyModel } from '../../../src/main/engine/models/tiny-model';
 import { latestValidCheckpoint } from '../../../src/main/engine/train/checkpoint';
+import { runEvaluation } from '../../../src/main/engine/train/run-evaluation';
 import { runTraining, type BackendFactory, type TrainingStart } from '../../../src/main/engine/train/run-training';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../../src/main/engine/train/train-options';
 import { quadraticBackend } from './helpers/quadratic-backend';
@@ -86,5 +87,18 @@ describe('runTraining', () => {
 
   it('refuses unknown target modules by name', async () => {
     await expect(runTraining(options(join(dir, 'run4'), { targets: ['q_proj', 'wq'] }), {}, fakeBackend)).rejects.toThrow(/unknown target module\(s\) wq/);
+  });
+});
+
+describe('runEvaluation', () => {
+  it('evaluates the base model and an adapter, over every supervised token', async () => {
+    const out = join(dir, 'run-eval');
+    await runTraining(options(out, { steps: 3 }), {}, fakeBackend);
+    const base = await runEvaluation({ model: modelDir, data: dataPath, batchSize: 4, maxLength: 64, device: 'cpu' }, fakeBackend);
+    const adapted = await runEvaluation({ model: modelDir, data: dataPath, adapter: out, batchSize: 4, maxLength: 64, device: 'cpu' }, fakeBackend);
+    expect(base).toMatchObject({ rows: 20, adapter: null, device: 'cpu' });
+    expect(adapted.tokens).toBe(base.tokens);
+    expect(adapted.loss).not.toBe(base.loss);
+    expect(Number.isFinite(adapted.loss)).toBe(true);
   });
 });

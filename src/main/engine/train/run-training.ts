@@ -11,7 +11,8 @@ import { adapterLayout, identityAdapterVector, type AdapterLayout } from '../mod
 import { loadHfModel, type HfModel } from '../models/hf-model';
 import { computeModelIdentity } from '../models/identity';
 import { parseTargetModules } from '../models/targets';
-import { describeProblems, loadTrainingRows, type PromptTokenizer } from '../../data/training-rows';
+import { describeProblems, loadTrainingRows } from '../../data/training-rows';
+import { promptTokenizer } from './prompt-tokenizer';
 import { loadCheckpoint } from './checkpoint';
 import { supervisedTokenCount, truncateExample } from './examples';
 import { lengthBuckets, TRAIN_DEFAULTS, type DeviceChoice, type TrainOptions } from './train-options';
@@ -60,19 +61,6 @@ export interface TrainingResult {
   lastLoss: number | null;
   lastValLoss: number | null;
   bestValLoss: number | null;
-}
-
-/** The model's tokenizer as the data layer wants it (encoding without special tokens; BOS added by rule). */
-function promptTokenizer(model: HfModel): PromptTokenizer {
-  const eos = model.eosTokenIds[0] ?? model.tokenizer.eosTokenId;
-  if (eos === null || eos === undefined) throw new Error(`${model.dir}: the model names no end-of-sequence token, so completions cannot learn to stop`);
-  const addsBos = model.tokenizer.config['add_bos_token'] === true;
-  return {
-    encode: (text) => model.tokenizer.encode(text, { addSpecialTokens: false }),
-    bosTokenId: addsBos ? model.tokenizer.bosTokenId : null,
-    eosTokenId: eos,
-    vocabSize: model.config.vocabSize,
-  };
 }
 
 function loopConfig(options: TrainOptions, totalSteps: number, padTokenId: number, hasValidation: boolean): TrainLoopConfig {
