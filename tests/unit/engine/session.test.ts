@@ -105,7 +105,14 @@ describe('EngineSession', () => {
   it('hosts several sessions on one worker, and fails them clearly when the worker is gone', async () => {
     const worker = SessionWorker.start();
     const a = await EngineSession.create(doublerModel(2), { device: 'cpu', worker });
-    const b = await EngineSession.create(doublerModel(3), { device: 'cpu', worker, intraOpNumThreads: 1 });
+    const b = await EngineSession.create(doublerModel(3), {
+      device: 'cpu',
+      worker,
+      intraOpNumThreads: 1,
+      enableMemPattern: false,
+      enableCpuMemArena: false,
+      extra: { session: { disable_prepacking: '1' } },
+    });
     const [ya, yb] = await Promise.all([
       a.run({ x: { type: 'float32', data: new Float32Array([1, 2]), dims: [2] } }),
       b.run({ x: { type: 'float32', data: new Float32Array([3, 4, 5]), dims: [3] } }),

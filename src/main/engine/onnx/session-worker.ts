@@ -64,11 +64,8 @@ async function createSession(
   model: string | Uint8Array,
   options: SessionCreateOptions,
 ): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; notes: string[] }> {
-  const device = options.device ?? 'auto';
-  const base: ort.InferenceSession.SessionOptions = {
-    ...(options.intraOpNumThreads !== undefined && { intraOpNumThreads: options.intraOpNumThreads }),
-    ...(options.extra !== undefined && { extra: options.extra }),
-  };
+  // Everything but the device choice is an onnxruntime session option under its own name.
+  const { device = 'auto', deviceId, ...base } = options;
   const create = (provider: ort.InferenceSession.ExecutionProviderConfig): Promise<ort.InferenceSession> => {
     const sessionOptions = { ...base, executionProviders: [provider] };
     return typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
@@ -82,7 +79,7 @@ async function createSession(
     return { session: await onCpu(), provider: 'cpu', notes: probe.notes };
   }
   try {
-    const session = await create({ name: 'cuda', ...(options.deviceId !== undefined && { deviceId: options.deviceId }) });
+    const session = await create({ name: 'cuda', ...(deviceId !== undefined && { deviceId }) });
     return { session, provider: 'cuda', notes: [] };
   } catch (error) {
     if (device === 'cuda') throw error;
