@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from '../../../src/main/engine/onnx/dtypes';
+import { Graph, type ExternalData } from '../../../src/main/engine/onnx/graph';
+import { Gemm } from '../../../src/main/engine/onnx/ops';
 import { readSafetensorsHeader, SafetensorsError, type SafetensorsHeader } from '../../../src/main/engine/onnx/safetensors';
 import { writeSafetensors } from '../../../src/main/engine/onnx/safetensors-writer';
+import { serializeModel } from '../../../src/main/engine/onnx/serialize';
 import { EngineSession, SessionError, type Feeds } from '../../../src/main/engine/onnx/session';
-import { BFLOAT16, embedded, external, FLOAT, FLOAT16, intAttribute, modelBytes, node, valueInfo } from './onnx-models';
-import type { onnx } from 'onnx-proto';
+import { onnx } from 'onnx-proto';
 
 const OUT = 3;
 const IN = 4;
@@ -21,35 +23,35 @@ const TOKENS = 2;
 // Deterministic weights with values that float16 and bfloat16 must round.
 const master = Float32Array.from({ length: OUT * IN }, (_, i) => Math.sin(i * 1.7) * 3.3);
 const stored = {
-  w32: { dtype: 'F32', onnx: FLOAT, bytes: master },
-  w16: { dtype: 'F16', onnx: FLOAT16, bytes: float32ToFloat16(master) },
-  wbf: { dtype: 'BF16', onnx: BFLOAT16, bytes: float32ToBfloat16(master) },
+  w32: { dtype: 'F32', element: 'float32', bytes: master },
+  w16: { dtype: 'F16', element: 'float16', bytes: float32ToFloat16(master) },
+  wbf: { dtype: 'BF16', element: 'bfloat16', bytes: float32ToBfloat16(master) },
 } as const;
 type WeightName = keyof typeof stored;
 const names = Object.keys(stored) as WeightName[];
 
-/** y_<w> = x W^T for each stored weight, the half types cast to float32 inside the graph. */
-function graphWith(initializers: onnx.ITensorProto[]): Uint8Array {
-  const nodes = names.flatMap((w) => {
-    const f32 = w === 'w32' ? w : `${w}_f32`;
-    const cast = w === 'w32' ? [] : [node('Cast', [w], [f32], [intAttribute('to', FLOAT)])];
-    return [...cast, node('Gemm', ['x', f32], [`y_${w}`], [intAttribute('transB', 1)])];
-  });
-  return modelBytes({
-    name: 'external_data',
-    node: nodes,
-    initializer: initializers,
-    input: [valueInfo('x', FLOAT, [TOKENS, IN])],
-    output: names.map((w) => valueInfo(`y_${w}`, FLOAT, [TOKENS, OUT])),
-  });
+/**
+ * y_<w> = x W^T (Gemm transB) for each stored weight, built by the engine's graph builder: the half
+ * types are cast to float32 inside the graph. `external` gives where each weight lives, or none to embed it.
+ */
+function graphWith(external?: (w: WeightName) => ExternalData): Uint8Array {
+  const g = new Graph('external_data');
+  const x = g.input('x', 'float32', [TOKENS, IN]);
+  for (const w of names) {
+    const shape = [OUT, IN];
+    const where = external ? { external: external(w) } : { data: stored[w].bytes };
+    const W = g.initializer(w, { shape, stored: stored[w].element, dtype: 'float32', ...where }); // [OUT, IN]
+    g.output(Gemm(g, x, W, undefined, { transB: 1 }), `y_${w}`); // [TOKENS, OUT]
+  }
+  return serializeModel(g);
 }
 
-/** Initializers pointing into a safetensors file, at the offsets its header gives. */
-function externalInitializers(header: SafetensorsHeader, location: string): onnx.ITensorProto[] {
-  return names.map((w) => {
+/** Where each weight lies in a safetensors file, from its header. */
+function externalData(header: SafetensorsHeader, location: string): (w: WeightName) => ExternalData {
+  return (w) => {
     const info = header.tensors.find((t) => t.name === w)!;
-    return external(w, stored[w].onnx, info.shape, location, info.byteOffset, info.byteLength);
-  });
+    return { location, offset: info.byteOffset, length: info.byteLength };
+  };
 }
 
 /** Independent safetensors writer: a 3-byte tensor first and an unpadded header, so nothing is aligned. */
@@ -100,15 +102,15 @@ afterAll(async () => {
 describe('external data from safetensors', () => {
   it('gives the same outputs as embedded weights, for F32, F16 and BF16, aligned or not', async () => {
     const embeddedPath = join(dir, 'embedded.onnx');
-    await writeFile(embeddedPath, graphWith(names.map((w) => embedded(w, stored[w].onnx, [OUT, IN], stored[w].bytes))));
+    await writeFile(embeddedPath, graphWith());
     const expected = await runModel(embeddedPath);
 
-    await writeFile(join(dir, 'aligned.onnx'), graphWith(externalInitializers(aligned, 'aligned.safetensors')));
+    await writeFile(join(dir, 'aligned.onnx'), graphWith(externalData(aligned, 'aligned.safetensors')));
 
     await writeUnaligned(join(dir, 'unaligned.safetensors'));
     const unaligned = await readSafetensorsHeader(join(dir, 'unaligned.safetensors'));
     expect(unaligned.tensors.filter((t) => t.name !== 'pad').every((t) => t.byteOffset % 2 === 1)).toBe(true);
-    await writeFile(join(dir, 'unaligned.onnx'), graphWith(externalInitializers(unaligned, 'unaligned.safetensors')));
+    await writeFile(join(dir, 'unaligned.onnx'), graphWith(externalData(unaligned, 'unaligned.safetensors')));
 
     for (const variant of ['aligned.onnx', 'unaligned.onnx']) {
       const actual = await runModel(join(dir, variant));
@@ -143,7 +145,7 @@ describe('external data from safetensors', () => {
 
   it('fails with a message, not a crash, when the data file was truncated after the model was built', async () => {
     await writeFile(join(dir, 'short.safetensors'), await readFile(join(dir, 'aligned.safetensors')));
-    await writeFile(join(dir, 'short.onnx'), graphWith(externalInitializers(aligned, 'short.safetensors')));
+    await writeFile(join(dir, 'short.onnx'), graphWith(externalData(aligned, 'short.safetensors')));
     await truncate(join(dir, 'short.safetensors'), aligned.fileSize - 5);
 
     await expect(readSafetensorsHeader(join(dir, 'short.safetensors'))).rejects.toThrow('the file is truncated');
@@ -153,10 +155,11 @@ describe('external data from safetensors', () => {
   });
 
   it('fails with a message when an initializer length does not match its tensor', async () => {
-    const wrong = externalInitializers(aligned, 'aligned.safetensors');
-    const w32 = aligned.tensors.find((t) => t.name === 'w32')!;
-    wrong[0] = external('w32', FLOAT, [OUT, IN], 'aligned.safetensors', w32.byteOffset, w32.byteLength - 4);
-    await writeFile(join(dir, 'wrong-length.onnx'), graphWith(wrong));
+    // The graph builder refuses a wrong length, so edit one into a serialized model.
+    const model = onnx.ModelProto.decode(graphWith(externalData(aligned, 'aligned.safetensors')));
+    const length = model.graph!.initializer!.find((t) => t.name === 'w32')!.externalData!.find((e) => e.key === 'length')!;
+    length.value = String(Number(length.value) - 4);
+    await writeFile(join(dir, 'wrong-length.onnx'), onnx.ModelProto.encode(model).finish());
     const error = await EngineSession.create(join(dir, 'wrong-length.onnx'), { device: 'cpu' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionError);
     expect((error as Error).message).toContain('w32 external data size mismatch. Computed size: 48, external_data.length: 44');

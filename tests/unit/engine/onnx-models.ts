@@ -1,44 +1,24 @@
 /**
- * Tiny ONNX models for the session and external-data tests, built with onnx-proto directly so
- * these tests depend on nothing but onnxruntime and the format.
+ * Tiny ONNX models for the session tests, built with onnx-proto directly so that these tests
+ * depend on nothing but onnxruntime and the format.
  */
 import { onnx } from 'onnx-proto';
 
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
-export const BFLOAT16 = onnx.TensorProto.DataType.BFLOAT16;
 export const INT64 = onnx.TensorProto.DataType.INT64;
 
 export function valueInfo(name: string, elemType: number, dims: readonly number[]): onnx.IValueInfoProto {
   return { name, type: { tensorType: { elemType, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } };
 }
 
-export function node(opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = [], domain = ''): onnx.INodeProto {
-  return { opType, input, output, attribute, domain, name: `${opType}_${output[0]}` };
-}
-
-export function intAttribute(name: string, i: number): onnx.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+export function node(opType: string, input: string[], output: string[]): onnx.INodeProto {
+  return { opType, input, output, name: `${opType}_${output[0]}` };
 }
 
 /** Initializer holding its bytes inside the model. */
-export function embedded(name: string, dataType: number, dims: readonly number[], bytes: ArrayBufferView): onnx.ITensorProto {
+function embedded(name: string, dataType: number, dims: readonly number[], bytes: ArrayBufferView): onnx.ITensorProto {
   return { name, dataType, dims: [...dims], rawData: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
-}
-
-/** Initializer pointing into `location` (a file name beside the .onnx) at an absolute byte range. */
-export function external(name: string, dataType: number, dims: readonly number[], location: string, offset: number, length: number): onnx.ITensorProto {
-  return {
-    name,
-    dataType,
-    dims: [...dims],
-    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-    externalData: [
-      { key: 'location', value: location },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(length) },
-    ],
-  };
 }
 
 export function modelBytes(graph: onnx.IGraphProto, opset = 17): Uint8Array {
