@@ -12,7 +12,7 @@
  * straight into the file (offset = 8 + N + begin, length = end - begin), and onnxruntime
  * memory-maps it instead of copying. Nothing here reads the whole file.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { bfloat16ToFloat32, float16ToFloat32 } from './dtypes';
 
 /** Bytes per element of each dtype in the spec (sub-byte float formats are not supported). */
@@ -192,13 +192,7 @@ export function getTensorInfo(header: SafetensorsHeader, name: string): Safetens
 
 /** Reads one tensor's raw little-endian bytes, and nothing else of the file. */
 export async function readTensorBytes(header: SafetensorsHeader, name: string): Promise<Uint8Array> {
-  const info = getTensorInfo(header, name);
-  const handle = await open(header.path, 'r');
-  try {
-    return await readExactly(handle, header.path, info.byteOffset, info.byteLength);
-  } finally {
-    await handle.close();
-  }
+  return readRange(header.path, getTensorInfo(header, name));
 }
 
 /** Reads one F32, F16 or BF16 tensor as float32 (half types widened exactly). */
@@ -207,18 +201,25 @@ export async function readTensorFloat32(header: SafetensorsHeader, name: string)
   if (info.dtype !== 'F32' && info.dtype !== 'F16' && info.dtype !== 'BF16') {
     throw new SafetensorsError(header.path, `tensor "${name}" to be F32, F16 or BF16 to read it as float32`, info.dtype);
   }
-  // readExactly allocates a fresh, zero-offset buffer, so these views are aligned and copy nothing.
-  const bytes = await readTensorBytes(header, name);
+  // readRange allocates a fresh, zero-offset buffer, so these views are aligned and copy nothing.
+  const bytes = await readRange(header.path, info);
   const count = info.byteLength / SAFETENSORS_DTYPE_SIZES[info.dtype];
   if (info.dtype === 'F32') return new Float32Array(bytes.buffer, 0, count);
   const halves = new Uint16Array(bytes.buffer, 0, count);
   return info.dtype === 'F16' ? float16ToFloat32(halves) : bfloat16ToFloat32(halves);
 }
 
-type ReadHandle = Awaited<ReturnType<typeof open>>;
+async function readRange(path: string, { byteOffset, byteLength }: SafetensorsTensorInfo): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    return await readExactly(handle, path, byteOffset, byteLength);
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Reads exactly `length` bytes at `position` into a fresh buffer; a short read means truncation. */
-async function readExactly(handle: ReadHandle, path: string, position: number, length: number): Promise<Uint8Array> {
+async function readExactly(handle: FileHandle, path: string, position: number, length: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(new ArrayBuffer(length));
   let done = 0;
   while (done < length) {

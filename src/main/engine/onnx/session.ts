@@ -53,7 +53,9 @@ export class SessionError extends Error {
 }
 
 type Pending = { kind: WorkerRequest['kind']; resolve: (result: unknown) => void; reject: (error: Error) => void };
-type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+// Omit applied to each member of a union (plain Omit would merge the request kinds into one).
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<WorkerRequest, 'id'>;
 
 /**
  * One worker thread that can hold several sessions; their runs take turns. It keeps the process
