@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { simulateLiveness } from '../../../../src/main/engine/onnx/liveness';
+import { Add, Cast, Exp, Mul, Reshape } from '../../../../src/main/engine/onnx/ops';
+
+describe('simulateLiveness', () => {
+  test('counts each buffer from its writer to its last reader, views as their base, and folded constants not at all', () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [8]); // inputs are not intermediates
+    const w = Cast(g, g.constant('float64', [8], [1, 2, 3, 4, 5, 6, 7, 8]), { to: 'float32' }); // folded at load: free
+    const a = Exp(g, Mul(g, x, w)); // Mul 32 B, then Exp 32 B (the Mul's buffer dies at the Exp)
+    const view = Reshape(g, a, [2, 4]); // a view of a: no bytes, but it keeps a alive
+    const b = Mul(g, view, 2); // [2, 4] 32 B, while a is alive: 64 B
+    const c = Add(g, Reshape(g, b, [8]), x); // 32 B while b is alive, a dead
+    g.output(c, 'c');
+    g.output(a, 'a'); // an output stays alive to the end
+    const { peakBytes, peakNode } = simulateLiveness(g);
+    expect(peakBytes).toBe(32 * 3); // a (an output), b, and c at the last Add
+    expect(peakNode).toBe(g.nodes.find((n) => n.outputs.includes(c))!.name);
+  });
+
+  test('a tensor nobody reads is freed right after it is written', () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [1000]);
+    Exp(g, x); // 4000 B, dead at once
+    const y = Mul(g, x, 3);
+    g.output(Add(g, y, 1), 'y');
+    expect(simulateLiveness(g).peakBytes).toBe(8000); // y and the Add's output
+  });
+
+  test('refuses named dims: the estimate needs sizes', () => {
+    const g = new Graph();
+    g.output(Exp(g, g.input('x', 'float32', ['B', 4])), 'y');
+    expect(() => simulateLiveness(g)).toThrow(/static shapes/);
+  });
+});
