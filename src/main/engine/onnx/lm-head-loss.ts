@@ -161,7 +161,11 @@ function asDtype(g: Graph, x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : Cast(g, x, { to: dtype });
 }
 
-/** Tokens per chunk so that one [chunk, V] float32 tensor stays within `bytes` (at least 1, at most N). */
+/**
+ * Tokens per chunk so that one [chunk, V] float32 tensor stays within `bytes`, balanced so the
+ * chunks are as equal as possible (2048 tokens at 262 per chunk: eight chunks of 256, not 7 x 262 + 214).
+ */
 export function lmHeadChunkTokens(tokens: number, vocab: number, bytes = 32 * 2 ** 20): number {
-  return Math.max(1, Math.min(tokens, Math.floor(bytes / (vocab * 4))));
+  const most = Math.max(1, Math.min(tokens, Math.floor(bytes / (vocab * 4))));
+  return Math.ceil(tokens / Math.ceil(tokens / most));
 }

@@ -134,9 +134,9 @@ describe('chunkedLmHeadCrossEntropy', () => {
     expect(unchunked).toBeGreaterThan(2 * fullBytes);
   });
 
-  test('lmHeadChunkTokens fits one float32 chunk of logits in the byte budget', () => {
-    expect(lmHeadChunkTokens(512, 151936, 32 * 2 ** 20)).toBe(55);
-    expect(lmHeadChunkTokens(2048, 32000, 32 * 2 ** 20)).toBe(262);
+  test('lmHeadChunkTokens fits one float32 chunk of logits in the byte budget, in chunks of equal size', () => {
+    expect(lmHeadChunkTokens(512, 151936, 32 * 2 ** 20)).toBe(52); // at most 55: ten chunks
+    expect(lmHeadChunkTokens(2048, 32000, 32 * 2 ** 20)).toBe(256); // at most 262: eight chunks
     expect(lmHeadChunkTokens(100, 32000, 32 * 2 ** 20)).toBe(100);
     expect(lmHeadChunkTokens(100, 10 ** 9, 1)).toBe(1);
   });
