@@ -53,6 +53,8 @@ describe('EngineSession', () => {
     const moved = new Float32Array([5, 6]);
     expect((await s.run({ x: { type: 'float32', data: moved, dims: [2] } }, { transferInputs: true })).y.data).toEqual(new Float32Array([10, 12]));
     expect(moved.length).toBe(0); // detached: its buffer now belongs to the worker
+    // A detached buffer cannot be sent again: the run fails at once, and nothing is left waiting.
+    await expect(s.run({ x: { type: 'float32', data: moved, dims: [2] } }, { transferInputs: true })).rejects.toThrow(/detached/);
   });
 
   it('passes int64 and float16 tensors through', async () => {

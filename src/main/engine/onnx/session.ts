@@ -95,9 +95,15 @@ export class SessionWorker {
     if (this.#exitError) return Promise.reject(this.#exitError);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { kind: body.kind, resolve: resolve as (result: unknown) => void, reject });
-      this.#worker.postMessage({ ...body, id } as WorkerRequest, transfer);
+      if (this.#pending.size === 1) this.#worker.ref();
+      try {
+        this.#worker.postMessage({ ...body, id } as WorkerRequest, transfer);
+      } catch (error) {
+        // Nothing was sent (e.g. a detached buffer cannot be cloned): no answer will come.
+        this.#forget(id);
+        reject(error as Error);
+      }
     });
   }
 
@@ -107,12 +113,18 @@ export class SessionWorker {
   }
 
   #settle(response: WorkerResponse): void {
-    const pending = this.#pending.get(response.id);
+    const pending = this.#forget(response.id);
     if (!pending) return;
-    this.#pending.delete(response.id);
-    if (this.#pending.size === 0) this.#worker.unref();
     if (response.ok) pending.resolve(response.result);
     else pending.reject(new SessionError(pending.kind, response.error.message, { name: response.error.name, stack: response.error.stack }));
+  }
+
+  /** Drops a request from the pending set; with none left, the idle worker stops holding the process open. */
+  #forget(id: number): Pending | undefined {
+    const pending = this.#pending.get(id);
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    return pending;
   }
 }
 
@@ -190,9 +202,16 @@ export class EngineSession {
   }
 }
 
+/**
+ * The buffers to move with a run. Empty ones stay out: a DETACHED buffer is empty too, and Node
+ * silently drops a message whose transfer list holds one (no error, no delivery: the run would
+ * wait forever). Left to the structured clone, it throws "detached" at once instead.
+ */
 function buffersOf(feeds: Feeds): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const { data } of Object.values(feeds)) if (data.buffer instanceof ArrayBuffer) buffers.add(data.buffer);
+  for (const { data } of Object.values(feeds)) {
+    if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength > 0) buffers.add(data.buffer);
+  }
   return [...buffers];
 }
 
