@@ -11,13 +11,12 @@
  * Each measurement runs in a child process of its own, so each peak RSS belongs to one session
  * setup. Progress goes to stderr; the run ends with one JSON line of the figures on stdout.
  */
-import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EngineSession, type EngineSessionOptions, type Feeds } from '../src/main/engine/onnx/session';
-import { identityModelBytes, type LayerShape, uniform, writeHyperAdaptModel, writeMatMulChainModel, writeWeights } from './engine-models';
+import { identityModelBytes, type LayerShape, uniform, writeHyperAdaptModel, writeWeights } from './engine-models';
+import { measureMatMulPeak, writeMatMulPeakModels } from './matmul-peak';
+import { type Figures, childTask, inChild, memory, report, timeRuns } from './measure';
 
 const THREADS = 2;
 const TOKENS = 2048; // batch x seq
@@ -30,11 +29,6 @@ const LAYERS: LayerShape[] = [
   { in: 2048, out: 4096 },
   { in: 4096, out: 4096 },
 ];
-// MatMul chains for the peak, [T, k0] -> [T, k1] -> ...: the stack's shapes, at 17 GFLOP per MatMul.
-const MATMUL_CHAINS: Record<string, number[]> = {
-  'matmul-1024x4096': [1024, 4096, 1024, 4096, 1024],
-  'matmul-2048x2048': [2048, 2048, 2048, 2048, 2048],
-};
 // Session setups for the stack. The first is onnxruntime's default; the last is what we recommend for training.
 const VARIANTS = {
   prepacked: { prepacking: true, memPattern: true },
@@ -43,49 +37,12 @@ const VARIANTS = {
 } as const;
 type Variant = keyof typeof VARIANTS;
 const HEADLINE: Variant = 'unpacked-no-mem-pattern';
-const WARMUP_RUNS = 1; // the first run allocates the memory plan
-const TIMED_RUNS = 3;
+const TIMING = { warmup: 1, timed: 3 }; // the first run allocates the memory plan
 // This may be a shared VM whose speed comes and goes for seconds at a time: every measurement
 // runs in each round, interleaved, and keeps its best (other load can only slow a run down).
 const ROUNDS = 2;
 const DIR = resolve('.bench/engine'); // gitignored
 const WEIGHTS_FILE = 'weights.safetensors';
-
-type Figures = Record<string, number>;
-
-interface Memory {
-  rss: number;
-  peakRss: number;
-  /** Private memory (heap, arenas, prepacked weights). */
-  anon: number;
-  /** File pages mapped in, e.g. the memory-mapped safetensors. */
-  file: number;
-}
-
-/** This process's memory, threads included (Linux /proc; elsewhere RSS and peak only). */
-function memory(): Memory {
-  let status: string;
-  try {
-    status = readFileSync('/proc/self/status', 'utf8'); // a snapshot between runs, nothing to overlap with
-  } catch {
-    return { rss: process.memoryUsage().rss, peakRss: process.resourceUsage().maxRSS * 1024, anon: NaN, file: NaN };
-  }
-  const bytes = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: bytes('VmRSS'), peakRss: bytes('VmHWM'), anon: bytes('RssAnon'), file: bytes('RssFile') };
-}
-
-/** Seconds per run over TIMED_RUNS runs after WARMUP_RUNS, timed from this thread (includes the worker round trip). */
-async function timeRuns(session: EngineSession, feeds: Feeds): Promise<{ best: number; median: number }> {
-  for (let i = 0; i < WARMUP_RUNS; i++) await session.run(feeds);
-  const seconds: number[] = [];
-  for (let i = 0; i < TIMED_RUNS; i++) {
-    const start = performance.now();
-    await session.run(feeds);
-    seconds.push((performance.now() - start) / 1000);
-  }
-  seconds.sort((a, b) => a - b);
-  return { best: seconds[0]!, median: seconds[Math.floor(seconds.length / 2)]! };
-}
 
 const f32 = (data: Float32Array, dims: number[]): Feeds[string] => ({ type: 'float32', data, dims });
 
@@ -96,22 +53,6 @@ function sessionOptions(prepacking: boolean, memPattern: boolean): EngineSession
     enableMemPattern: memPattern,
     ...(!prepacking && { extra: { session: { disable_prepacking: '1' } } }),
   };
-}
-
-/** Child: GFLOP/s of plain MatMul per chain, with prepacking on and off (the peak is the best of all). */
-async function measureMatMulPeak(): Promise<Figures> {
-  const result: Figures = {};
-  for (const [name, dims] of Object.entries(MATMUL_CHAINS)) {
-    for (const prepacking of [true, false]) {
-      const session = await EngineSession.create(join(DIR, `${name}.onnx`), sessionOptions(prepacking, true));
-      const { best } = await timeRuns(session, { x: f32(uniform(TOKENS * dims[0]!, 1, 7), [TOKENS, dims[0]!]) });
-      await session.release();
-      let flops = 0;
-      for (let i = 0; i + 1 < dims.length; i++) flops += 2 * TOKENS * dims[i]! * dims[i + 1]!;
-      result[`${name}${prepacking ? '' : '-unpacked'}`] = flops / best / 1e9;
-    }
-  }
-  return result;
 }
 
 /** Child: the HyperAdapt stack, forward + backward, in one session setup. */
@@ -132,7 +73,7 @@ async function measureHyperAdapt(variant: Variant): Promise<Figures> {
     feeds[`layers.${i}.hyperadapt_a`] = f32(new Float32Array(l.out).fill(1), [l.out]);
     feeds[`layers.${i}.hyperadapt_b`] = f32(new Float32Array(l.in).fill(1), [l.in]);
   }
-  const { best, median } = await timeRuns(session, feeds);
+  const { best, median } = await timeRuns(session, feeds, TIMING);
   const after = memory();
   await session.release();
   const flops = LAYERS.reduce((n, l) => n + 4 * TOKENS * l.in * l.out, 0);
@@ -150,24 +91,7 @@ async function measureHyperAdapt(variant: Variant): Promise<Figures> {
 }
 
 async function child(task: string): Promise<void> {
-  const result = task === 'matmul-peak' ? await measureMatMulPeak() : await measureHyperAdapt(task as Variant);
-  process.send!(result);
-}
-
-/** Parent: runs one measurement in a fresh process (same tsx loader) and returns what it reports. */
-function inChild(task: string): Promise<Figures> {
-  const started = performance.now();
-  return new Promise((resolvePromise, reject) => {
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', task], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let result: Figures | undefined;
-    proc.on('message', (message: Figures) => (result = message));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (!result || code !== 0) return reject(new Error(`benchmark task ${task} exited with code ${code}`));
-      console.error(`  ${task}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      resolvePromise(result);
-    });
-  });
+  report(task === 'matmul-peak' ? await measureMatMulPeak(DIR, THREADS, TIMING) : await measureHyperAdapt(task as Variant));
 }
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
@@ -178,15 +102,15 @@ async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
   const weightBytes = await writeWeights(join(DIR, WEIGHTS_FILE), LAYERS);
   await writeHyperAdaptModel(DIR, WEIGHTS_FILE, TOKENS, LAYERS);
-  for (const [name, dims] of Object.entries(MATMUL_CHAINS)) await writeMatMulChainModel(DIR, name, TOKENS, dims);
+  await writeMatMulPeakModels(DIR);
   console.error(`models ready in ${DIR} (${mib(weightBytes)} of weights)`);
 
   const peaks: Figures = {};
   const variants: Partial<Record<Variant, Figures>> = {};
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [chain, gflops] of Object.entries(await inChild('matmul-peak'))) peaks[chain] = Math.max(peaks[chain] ?? 0, gflops);
+    for (const [chain, gflops] of Object.entries(await inChild(import.meta.url, 'matmul-peak'))) peaks[chain] = Math.max(peaks[chain] ?? 0, gflops);
     for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      const latest = await inChild(variant);
+      const latest = await inChild(import.meta.url, variant);
       const kept = variants[variant];
       const best = !kept || latest.seconds_per_step! < kept.seconds_per_step! ? latest : kept;
       variants[variant] = { ...best, peak_rss_bytes: Math.max(latest.peak_rss_bytes!, kept?.peak_rss_bytes ?? 0) };
@@ -226,8 +150,8 @@ async function main(): Promise<void> {
   );
 }
 
-const childTask = process.argv[2] === '--child' ? process.argv[3] : undefined;
-(childTask ? child(childTask) : main()).catch((error: unknown) => {
+const task = childTask();
+(task ? child(task) : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
