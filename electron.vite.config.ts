@@ -28,6 +28,8 @@ export default defineConfig({
           web: resolve(__dirname, 'src/main/web/main.ts'),
           // onnxruntime sessions run in this worker thread: session.run blocks its thread.
           sessionWorker: resolve(__dirname, 'src/main/engine/onnx/session-worker.ts'),
+          // A training run, in its own worker thread so that neither the app nor the CLI blocks on it.
+          trainingWorker: resolve(__dirname, 'src/main/engine/train/training-worker.ts'),
         },
       },
     },

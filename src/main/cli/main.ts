@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { APP_VERSION } from '../system/system-info';
 import { registerDev } from './commands/dev';
+import { registerEval } from './commands/eval';
 import { registerInfo } from './commands/info';
+import { registerTrain } from './commands/train';
 import { reportFailure } from './output';
 
 const program = new Command()
@@ -13,5 +15,7 @@ const program = new Command()
 
 registerInfo(program);
 registerDev(program);
+registerTrain(program);
+registerEval(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineSession, locateSessionWorker, SessionError, SessionWorker } from '../../../src/main/engine/onnx/session';
+import { EngineSession, SessionError, SessionWorker } from '../../../src/main/engine/onnx/session';
 import { doublerModel, FLOAT16, INT64, matmulChainModel, modelBytes, node, valueInfo } from './onnx-models';
 
 // The CUDA provider library sits beside the binding only when the GPU package was installed.
@@ -17,18 +17,6 @@ async function open(model: Uint8Array, options: Parameters<typeof EngineSession.
 }
 afterAll(async () => {
   for (const s of sessions) await s.release();
-});
-
-describe('locateSessionWorker', () => {
-  it('runs the .ts sibling through tsx from source, and finds sessionWorker.js beside or above a bundle', () => {
-    const fromSource = locateSessionWorker('file:///app/src/main/engine/onnx/session.ts');
-    expect(fromSource.url.href).toBe('file:///app/src/main/engine/onnx/session-worker.ts');
-    expect(fromSource.execArgv?.[0]).toBe('--require');
-    expect(fromSource.execArgv?.[1]).toMatch(/node_modules\/tsx\/dist\/cjs\/index\.cjs$/);
-    expect(() => locateSessionWorker('file:///nowhere/out/main/chunks/session-abc.js')).toThrow(
-      'session worker script not found at /nowhere/out/main/chunks/sessionWorker.js or /nowhere/out/main/sessionWorker.js',
-    );
-  });
 });
 
 describe('EngineSession', () => {

@@ -68,10 +68,17 @@ export function probeExecutionProviders(): Promise<ProviderReport> {
   return cached;
 }
 
-async function probe(): Promise<ProviderReport> {
-  // The native logger prints a multi-line error for every provider that fails to load, on
-  // every start. We report the failure ourselves, in words, so keep the native log to fatal.
+/**
+ * The native logger prints a multi-line error for every provider that fails to load, on every
+ * start of a CPU-only machine. Failures reach us as exceptions, which we report in words, so the
+ * native log is kept to fatal. It takes effect when onnxruntime first initialises: call it first.
+ */
+export function quietNativeLogging(): void {
   ort.env.logLevel = 'fatal';
+}
+
+async function probe(): Promise<ProviderReport> {
+  quietNativeLogging();
   const model = identityModelBytes();
   const available: ExecutionProvider[] = [];
   const notes: string[] = [];

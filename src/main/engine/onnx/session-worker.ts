@@ -6,10 +6,11 @@
  */
 import { parentPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { probeExecutionProviders, type ExecutionProvider } from './providers';
+import { probeExecutionProviders, quietNativeLogging, type ExecutionProvider } from './providers';
 import type { Feeds, SerializedError, SessionCreateOptions, SessionInfo, WorkerRequest, WorkerResponse } from './session-protocol';
 
 const port: MessagePort = parentPort ?? fail('session-worker must be started as a worker thread (see session.ts)');
+quietNativeLogging();
 
 const sessions = new Map<number, ort.InferenceSession>();
 let nextSessionId = 1;

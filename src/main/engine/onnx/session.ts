@@ -9,35 +9,12 @@
  *   const { loss } = await s.run({ ids: { type: 'int64', data: ids, dims: [B, T] } });
  *   await s.release();
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
+import { locateWorker } from '../../workers/locate-worker';
 import type { ExecutionProvider } from './providers';
 import type { Feeds, SessionCreateOptions, SessionInfo, TensorData, WorkerRequest, WorkerResponse } from './session-protocol';
 
 export type { DeviceChoice, Feeds, SessionCreateOptions, TensorData, TensorElementType } from './session-protocol';
-
-/**
- * Where the worker script is and how Node must start it, in the three settings we run in:
- * - vitest and the CLI (tsx) run this module from its .ts source. The worker is the sibling
- *   session-worker.ts; Node 20 cannot run TypeScript, so the worker preloads tsx's CommonJS hook
- *   (`--import tsx` does not reach a worker's entry script on Node 20: "Unknown file extension"),
- *   resolved from this module so that the working directory does not matter.
- * - the electron-vite build bundles main-process code into out/main/*.js and emits the worker
- *   as its own entry, out/main/sessionWorker.js (electron.vite.config.ts). This code lands in
- *   out/main/index.js or in a shared chunk one folder below it: look beside it, then one up.
- */
-export function locateSessionWorker(moduleUrl: string = import.meta.url): { url: URL; execArgv: string[] | undefined } {
-  if (moduleUrl.endsWith('.ts')) {
-    const tsxHook = createRequire(import.meta.url).resolve('tsx/cjs');
-    return { url: new URL('./session-worker.ts', moduleUrl), execArgv: ['--require', tsxHook] };
-  }
-  const candidates = [new URL('./sessionWorker.js', moduleUrl), new URL('../sessionWorker.js', moduleUrl)];
-  const url = candidates.find((candidate) => existsSync(fileURLToPath(candidate)));
-  if (!url) throw new Error(`session worker script not found at ${candidates.map((c) => fileURLToPath(c)).join(' or ')}`);
-  return { url, execArgv: undefined };
-}
 
 /** An error raised in the worker (onnxruntime's message kept verbatim), or the worker's own death. */
 export class SessionError extends Error {
@@ -68,7 +45,7 @@ export class SessionWorker {
   #exitError: SessionError | undefined;
 
   private constructor() {
-    const { url, execArgv } = locateSessionWorker();
+    const { url, execArgv } = locateWorker(import.meta.url, './session-worker.ts', 'sessionWorker.js');
     this.#worker = new Worker(url, execArgv ? { execArgv } : {});
     this.#worker.unref();
     this.#worker.on('message', (response: WorkerResponse) => this.#settle(response));
