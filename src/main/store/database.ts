@@ -1,0 +1,30 @@
+/**
+ * Opens the library database the one way every process must: refuse a schema from the future
+ * before touching the file, then WAL (readers never block the writer, and a killed process
+ * leaves a consistent file), foreign keys on, a busy timeout so a second process waits for the
+ * write lock instead of failing, and migrations.
+ */
+import Database from 'better-sqlite3';
+import { migrate, refuseFutureSchema, type Migration, MIGRATIONS } from './migrations';
+
+export type { Database } from 'better-sqlite3';
+
+/** How long a writer waits for another process's transaction before giving up. */
+const BUSY_TIMEOUT_MS = 15_000;
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    refuseFutureSchema(db, migrations);
+    db.pragma('journal_mode = WAL');
+    // WAL with NORMAL survives a killed process but may lose the last commits on power loss;
+    // FULL syncs every commit. Our writes are a few per training step, so durability is cheap.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
