@@ -15,16 +15,16 @@
  * .onnx must be written into the model folder; F16/BF16 weights are cast to float32 in the graph.
  */
 import { type AdapterLayout, adapterLayout } from './adapter-layout';
-import { causalAttention } from '../onnx/attention';
+import { type AttentionParams, causalAttention } from '../onnx/attention';
 import { layerMask } from './attention';
-import type { LinearModule, LinearSpec, ModelSpec } from './spec';
+import type { LayerSpec, LinearModule, LinearSpec, ModelSpec } from './spec';
 import { weightEntry, type WeightMap } from './weights';
 import type { FloatDType } from '../onnx/element-types';
 import { Graph, type Tensor } from '../onnx/graph';
 import { type LinearParams, matmulWT } from '../onnx/hyper-linear';
 import { rmsNorm, swiglu } from '../onnx/layers';
 import { Add, Gather, Slice } from '../onnx/ops';
-import { ropeTables } from '../onnx/rope';
+import { type RopeTables, ropeTables } from '../onnx/rope';
 
 export const FORWARD_INPUTS = {
   inputIds: 'input_ids',
@@ -57,15 +57,41 @@ const STORED: Readonly<Record<string, FloatDType>> = { F32: 'float32', F16: 'flo
 
 /** Adds the inputs and the decoder of `spec` to `g`, up to the final norm. */
 export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMap }, { batch: B, seqLen: T, targets }: ForwardOptions): Decoder {
-  const { spec, weights } = model;
-  const c = spec.config;
-  const layout = adapterLayout(spec, targets);
+  const layout = adapterLayout(model.spec, targets);
   const inputs = {
     inputIds: g.input(FORWARD_INPUTS.inputIds, 'int64', [B, T]),
     attentionMask: g.input(FORWARD_INPUTS.attentionMask, 'int64', [B, T]),
     positionIds: g.input(FORWARD_INPUTS.positionIds, 'int64', [B, T]),
     adapterParams: g.input(FORWARD_INPUTS.adapterParams, 'float32', [layout.size]),
   };
+  const masks = new Map<number | null, Tensor>(); // one per distinct window: [B, 1, T, T]
+  const maskFor = (window: number | null): Tensor => {
+    if (!masks.has(window)) masks.set(window, g.scope('model.mask', () => layerMask(g, T, inputs.attentionMask, window)));
+    return masks.get(window)!;
+  };
+  const attend: AttendFn = (layer, x, params, rope) => causalAttention(g, x, params, rope, maskFor(layer.slidingWindow));
+  return { inputs, layout, ...addDecoderStack(g, model, inputs, layout, attend) };
+}
+
+/**
+ * How one layer's self-attention is built from its normed input x [B, T, C]: the forward's masked
+ * causal attention, or generation's attention over a KV cache. Returns [B, T, C].
+ */
+export type AttendFn = (layer: LayerSpec, x: Tensor, params: AttentionParams, rope: RopeTables) => Tensor;
+
+/**
+ * The decoder proper, shared by the forward and the generation graph: embedding, the layers
+ * (pre-norm attention and SwiGLU MLP, HyperAdapt on the layout's linears) and the final norm.
+ * inputIds, positionIds int64 [B, T]; adapterParams float32 [P].
+ */
+export function addDecoderStack(
+  g: Graph,
+  { spec, weights }: { spec: ModelSpec; weights: WeightMap },
+  inputs: { readonly inputIds: Tensor; readonly positionIds: Tensor; readonly adapterParams: Tensor },
+  layout: AdapterLayout,
+  attend: AttendFn,
+): Pick<Decoder, 'hidden' | 'lmHead'> {
+  const c = spec.config;
   const loaded = new Map<string, Tensor>(); // each checkpoint tensor becomes one initializer, however often it is read
   const frozen = (name: string): Tensor => {
     if (!loaded.has(name)) loaded.set(name, frozenWeight(g, weights, name));
@@ -87,17 +113,12 @@ export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMa
   const embed = frozen(spec.embedTokens);
   let h = g.scope('model.embed_tokens', () => Gather(g, embed, inputs.inputIds)); // [B, T, C]
   const rope = g.scope('model.rotary_emb', () => ropeTables(g, inputs.positionIds, Array.from(spec.invFreq), 'float32')); // [B, T, Dh] each
-  const masks = new Map<number | null, Tensor>(); // one per distinct window: [B, 1, T, T]
-  const maskFor = (window: number | null): Tensor => {
-    if (!masks.has(window)) masks.set(window, g.scope('model.mask', () => layerMask(g, T, inputs.attentionMask, window)));
-    return masks.get(window)!;
-  };
 
   for (const layer of spec.layers) {
     const { linears: L } = layer;
     h = g.scope(`model.layers.${layer.index}`, () => {
       const normed = g.scope('input_layernorm', () => rmsNorm(g, h, frozen(layer.inputNorm), c.rmsNormEps)); // [B, T, C]
-      const attention = {
+      const attention: AttentionParams = {
         q: linearOf(L.q_proj),
         k: linearOf(L.k_proj),
         v: linearOf(L.v_proj),
@@ -108,7 +129,7 @@ export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMa
         scale: spec.attentionScale,
         ...(layer.qNorm && layer.kNorm ? { qkNorm: { q: frozen(layer.qNorm), k: frozen(layer.kNorm), eps: c.rmsNormEps } } : {}),
       };
-      const attended = Add(g, h, g.scope('self_attn', () => causalAttention(g, normed, attention, rope, maskFor(layer.slidingWindow)))); // [B, T, C]
+      const attended = Add(g, h, g.scope('self_attn', () => attend(layer, normed, attention, rope))); // [B, T, C]
       const normed2 = g.scope('post_attention_layernorm', () => rmsNorm(g, attended, frozen(layer.postAttentionNorm), c.rmsNormEps));
       const mlp = { gate: linearOf(L.gate_proj), up: linearOf(L.up_proj), down: linearOf(L.down_proj) };
       return Add(g, attended, g.scope('mlp', () => swiglu(g, normed2, mlp))); // [B, T, C]
@@ -117,7 +138,7 @@ export function addDecoder(g: Graph, model: { spec: ModelSpec; weights: WeightMa
 
   const hidden = g.scope('model.norm', () => rmsNorm(g, h, frozen(spec.finalNorm), c.rmsNormEps)); // [B, T, C]
   // Tied models name the embedding as the head: the same initializer.
-  return { inputs, hidden, lmHead: frozen(spec.lmHead), layout };
+  return { hidden, lmHead: frozen(spec.lmHead) };
 }
 
 /** logits = hidden W^T with W [V, C] read in place (transB).  -> [B, T, V] */

@@ -1,6 +1,6 @@
 /**
  * Ops that move or re-view data without arithmetic: Reshape, Transpose, Slice, Concat, Split, Expand,
- * Unsqueeze, Squeeze, Pad, Trilu, plus Shape and ConstantOfShape. Shape-like inputs are given as
+ * Unsqueeze, Squeeze, Pad, Trilu, plus Shape, ConstantOfShape and Range. Shape-like inputs are given as
  * numbers and emitted as int64 constants, so shapes are inferred when the graph is built.
  */
 import { type Dim, type Shape as Dims, broadcastShapes, isStatic, normAxes, normAxis, shapeStr } from '../dims';
@@ -208,6 +208,18 @@ export function ConstantOfShape(g: Graph, shape: Tensor, { value = 0, dtype = 'f
   if (!shape.known) throw new ShapeError('ConstantOfShape', `shape '${shape.name}' is not known when the graph is built`);
   const attrs = { value: { t: { dtype, values: [value] } } };
   return g.emit('ConstantOfShape', [shape], [{ dtype, shape: shape.known }], attrs)[0]!;
+}
+
+/**
+ * start, start + delta, ... up to but excluding limit, from int64 scalars. The length depends on
+ * runtime values, so the caller states it: a number, or the name of the dim it equals (e.g. the
+ * 'past' dim of a cache, for Range(0, past length)).
+ */
+export function Range(g: Graph, start: Tensor, limit: Tensor, delta: Tensor, { length }: { length: Dim }): Tensor {
+  for (const t of [start, limit, delta]) {
+    if (t.dtype !== 'int64' || t.shape.length !== 0) throw new ShapeError('Range', `start, limit and delta must be int64 scalars, got ${t.name}: ${t.dtype} ${shapeStr(t.shape)}`);
+  }
+  return g.emit('Range', [start, limit, delta], [{ dtype: 'int64', shape: [length] }])[0]!;
 }
 
 /** x's shape as a constant when static, else as a Shape node (for rules that restore a shape). */

@@ -3,6 +3,7 @@ import { grad } from '../../../../../src/main/engine/onnx/autodiff';
 import { Graph } from '../../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../../src/main/engine/onnx/ops';
 import { gradcheck } from '../../helpers/gradcheck';
+import { session, tensor, values } from '../../helpers/session';
 
 const f = (name: string, shape: number[]) => ({ name, shape });
 
@@ -85,6 +86,18 @@ describe('movement shape inference and limits', () => {
     expect(() => op.Split(g, x, { axis: 0, num_outputs: 2 })).toThrow(/cannot split named dim 'T'/);
   });
 
+  test('Range takes the length it is told (a named dim), and runs to limit exclusive', async () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [1, 'P', 2]);
+    const P = op.Gather(g, op.Shape(g, x), g.constant('int64', [], [1])); // int64 []
+    const start = g.constant('int64', [], [3]);
+    const r = op.Range(g, start, op.Add(g, start, P), g.constant('int64', [], [1]), { length: 'P' });
+    expect(r.shape).toEqual(['P']);
+    expect(() => op.Range(g, P, x, P, { length: 'P' })).toThrow(/int64 scalars/);
+    g.output(r, 'r');
+    const out = await (await session(g)).run({ x: tensor('float32', [1, 4, 2], new Array<number>(8).fill(0)) });
+    expect(values(out.r!)).toEqual([3, 4, 5, 6]);
+  });
   test('Slice clamps as the spec does', () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [5]);
