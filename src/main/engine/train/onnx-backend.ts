@@ -10,12 +10,10 @@
  * Evaluation has graphs of its own (forward and loss only): onnxruntime runs every node of a
  * graph whatever outputs are fetched, so reading the loss of the training graph costs a backward.
  */
-import { access } from 'node:fs/promises';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../fs/atomic-write';
 import type { AdapterLayout } from '../models/adapter-layout';
 import type { HfModel } from '../models/hf-model';
+import { writeGraphFile } from '../onnx/graph-file';
 import { probeExecutionProviders } from '../onnx/providers';
 import { EngineSession, type EngineSessionOptions, type Feeds } from '../onnx/session';
 import { IGNORE_INDEX } from './examples';
@@ -134,8 +132,7 @@ export class OnnxTrainingBackend implements TrainingBackend {
     const built = buildTrainingGraph(this.model, { ...shape, gradient: kind === 'train' });
     if (built.layout.size !== this.layout.size) throw new Error(`the graph takes ${built.layout.size} adapter parameters, the run has ${this.layout.size}`);
     const { bytes, fileName } = serializeTrainingGraph(built, shape);
-    const path = join(this.model.dir, fileName);
-    if (!(await exists(path))) await writeFileAtomic(path, bytes);
+    const path = await writeGraphFile(this.model.dir, fileName, bytes);
     return EngineSession.create(path, trainingSessionOptions(this.options, this.device));
   }
 }
@@ -190,11 +187,4 @@ function scalar(out: Feeds, name: string): number {
   const t = out[name];
   if (!t) throw new Error(`the training graph returned no '${name}'`);
   return Number(t.data[0]);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -15,13 +15,13 @@
  * Sums, not means, because a training step averages over all micro-batches it accumulates
  * (trainer.ts): the trainer adds sums and divides once by the total count.
  */
-import { createHash } from 'node:crypto';
 import { type AdapterLayout } from '../models/adapter-layout';
 import { addDecoder, FORWARD_INPUTS, type ForwardOptions } from '../models/forward-graph';
 import type { ModelSpec } from '../models/spec';
 import type { WeightMap } from '../models/weights';
 import { grad } from '../onnx/autodiff';
 import { Graph } from '../onnx/graph';
+import { graphFileName } from '../onnx/graph-file';
 import { chunkedLmHeadCrossEntropy, lmHeadChunkTokens } from '../onnx/lm-head-loss';
 import { Reshape } from '../onnx/ops';
 import { serializeModel } from '../onnx/serialize';
@@ -83,6 +83,5 @@ export interface SerializedTrainingGraph {
 
 export function serializeTrainingGraph({ graph, gradient }: TrainingGraph, { batch, seqLen }: ForwardOptions): SerializedTrainingGraph {
   const bytes = serializeModel(graph);
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  return { bytes, fileName: `.hyperadapt-${gradient ? 'train' : 'eval'}-b${batch}-t${seqLen}-${hash}.onnx` };
+  return { bytes, fileName: graphFileName(`${gradient ? 'train' : 'eval'}-b${batch}-t${seqLen}`, bytes) };
 }
