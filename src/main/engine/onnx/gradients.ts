@@ -114,13 +114,20 @@ export const RULES: Record<string, Vjp> = {
     isFloat(p!.dtype) ? () => Mul(g, dy, Mul(g, out!, Log(g, x!))) : null,
   ],
 
-  // Unary math, written with the forward output where that is cheaper.
-  Sqrt: ({ g, dy, y: [r] }) => [() => Div(g, dy, Mul(g, r!, 2))],
-  Reciprocal: ({ g, dy, y: [r] }) => [() => Neg(g, Mul(g, dy, Mul(g, r!, r!)))],
+  // Unary math, written with the forward output where that is cheaper, and with dy in the first
+  // product: a factor of forward tensors alone, such as 1 - s, is run by onnxruntime's order as
+  // soon as s exists and held until the backward (for SwiGLU's sigmoid, one [B, T, I] per layer).
+  Sqrt: ({ g, dy, y: [r] }) => [() => Div(g, Mul(g, dy, 0.5), r!)],
+  Reciprocal: ({ g, dy, y: [r] }) => [() => Neg(g, Mul(g, Mul(g, dy, r!), r!))],
   Exp: ({ g, dy, y: [ex] }) => [() => Mul(g, dy, ex!)],
   Log: ({ g, dy, x: [x] }) => [() => Div(g, dy, x!)],
-  Tanh: ({ g, dy, y: [t] }) => [() => Mul(g, dy, Sub(g, 1, Mul(g, t!, t!)))],
-  Sigmoid: ({ g, dy, y: [s] }) => [() => Mul(g, dy, Mul(g, s!, Sub(g, 1, s!)))],
+  Tanh: ({ g, dy, y: [t] }) => [() => Sub(g, dy, Mul(g, Mul(g, dy, t!), t!))], // dy (1 - t²)
+  Sigmoid: ({ g, dy, y: [s] }) => [
+    () => {
+      const ds = Mul(g, dy, s!);
+      return Sub(g, ds, Mul(g, ds, s!)); // dy s (1 - s)
+    },
+  ],
   Erf: ({ g, dy, x: [x] }) => [() => Mul(g, dy, Mul(g, Exp(g, Neg(g, Mul(g, x!, x!))), 2 / Math.sqrt(Math.PI)))],
   Sin: ({ g, dy, x: [x] }) => [() => Mul(g, dy, Cos(g, x!))],
   Cos: ({ g, dy, x: [x] }) => [() => Neg(g, Mul(g, dy, Sin(g, x!)))],
