@@ -1,8 +1,11 @@
 /**
  * How many bytes of intermediate tensors a graph holds at its worst moment, found by walking its
- * nodes in build order (a topological order: forward, then the backward in reverse) and keeping
- * each buffer from the node that writes it to the last node that reads it. It models what
- * onnxruntime does with a graph of static shapes:
+ * nodes in the order onnxruntime runs them and keeping each buffer from the node that writes it
+ * to the last node that reads it. It models what onnxruntime does with a graph of static shapes:
+ * - the order is onnxruntime's default topological sort (GraphViewer, graph_viewer.cc): a
+ *   depth-first walk up from the nodes nobody reads, inputs visited highest node index first, each
+ *   node placed when all its inputs are (post-order). Backward nodes that read only forward
+ *   tensors can so run early and hold their result until it is needed; build order would miss that;
  * - nodes whose inputs are all initializers or constants are folded at load, and cost nothing here
  *   (the caller counts folded weights, such as a bf16 -> float32 Cast, with the weights);
  * - Reshape, Squeeze, Unsqueeze and Identity return a view of their input, not a copy;
@@ -26,23 +29,25 @@ export interface Liveness {
 
 export function simulateLiveness(g: Graph): Liveness {
   const constant = new Set<string>(g.initializers.map((i) => i.tensor.name));
-  const buffer = new Map<string, string>(); // tensor -> the tensor whose buffer it views (itself when it owns one)
-  const lastUse = new Map<string, number>(); // buffer -> index of the last node reading it
-  const live: number[] = [];
+  const live: number[] = []; // indices of nodes that run (not folded at load)
   g.nodes.forEach((node, i) => {
-    if (node.inputs.every((t) => constant.has(t.name))) {
-      node.outputs.forEach((t) => constant.add(t.name));
-      return;
-    }
-    live.push(i);
+    if (node.inputs.every((t) => constant.has(t.name))) node.outputs.forEach((t) => constant.add(t.name));
+    else live.push(i);
+  });
+  const order = onnxruntimeOrder(g, live);
+
+  const buffer = new Map<string, string>(); // tensor -> the tensor whose buffer it views (itself when it owns one)
+  const lastUse = new Map<string, number>(); // buffer -> step of the last node reading it
+  order.forEach((i, step) => {
+    const node = g.nodes[i]!;
     for (const t of node.inputs) {
       const b = buffer.get(t.name);
-      if (b !== undefined) lastUse.set(b, i);
+      if (b !== undefined) lastUse.set(b, step);
     }
     node.outputs.forEach((t, k) => {
       const viewed = k === 0 && VIEW_OPS.has(node.op) ? buffer.get(node.inputs[0]!.name) : undefined;
       buffer.set(t.name, viewed ?? t.name);
-      if (viewed === undefined) lastUse.set(t.name, i); // written, perhaps never read
+      if (viewed === undefined) lastUse.set(t.name, step); // written, perhaps never read
     });
   });
   for (const t of g.outputs) {
@@ -51,11 +56,11 @@ export function simulateLiveness(g: Graph): Liveness {
   }
 
   const freedAt = new Map<number, string[]>();
-  for (const [b, i] of lastUse) if (Number.isFinite(i)) freedAt.set(i, [...(freedAt.get(i) ?? []), b]);
+  for (const [b, step] of lastUse) if (Number.isFinite(step)) freedAt.set(step, [...(freedAt.get(step) ?? []), b]);
   const sizes = new Map<string, number>();
   let current = 0;
   let peak = { peakBytes: 0, peakNode: '' };
-  for (const i of live) {
+  order.forEach((i, step) => {
     const node = g.nodes[i]!;
     for (const t of node.outputs) {
       if (buffer.get(t.name) !== t.name) continue;
@@ -64,9 +69,42 @@ export function simulateLiveness(g: Graph): Liveness {
       current += bytes;
     }
     if (current > peak.peakBytes) peak = { peakBytes: current, peakNode: node.name };
-    for (const b of freedAt.get(i) ?? []) current -= sizes.get(b) ?? 0;
-  }
+    for (const b of freedAt.get(step) ?? []) current -= sizes.get(b) ?? 0;
+  });
   return peak;
+}
+
+/**
+ * onnxruntime's default execution order over the nodes `live` (indices into g.nodes, which are
+ * onnxruntime's node indices: the model's node order). Graph::ReverseDFSFrom with NodeCompare:
+ * the leaves are pushed on a stack in index order; a popped node pushes its producers sorted by
+ * index (so the highest is visited first) and is emitted once they all are.
+ */
+function onnxruntimeOrder(g: Graph, live: readonly number[]): number[] {
+  const producer = new Map<string, number>();
+  for (const i of live) for (const t of g.nodes[i]!.outputs) producer.set(t.name, i);
+  const producers = new Map<number, number[]>();
+  const read = new Set<number>();
+  for (const i of live) {
+    const from = [...new Set(g.nodes[i]!.inputs.map((t) => producer.get(t.name)).filter((p): p is number => p !== undefined))];
+    producers.set(i, from.sort((a, b) => a - b));
+    from.forEach((p) => read.add(p));
+  }
+  const stack: [number, boolean][] = live.filter((i) => !read.has(i)).map((i) => [i, false]);
+  const visited = new Set<number>();
+  const order: number[] = [];
+  while (stack.length > 0) {
+    const [i, leaving] = stack.pop()!;
+    if (leaving) {
+      order.push(i);
+      continue;
+    }
+    if (visited.has(i)) continue;
+    visited.add(i);
+    stack.push([i, true]);
+    for (const p of producers.get(i)!) stack.push([p, false]);
+  }
+  return order;
 }
 
 function bytesOf(t: Tensor): number {

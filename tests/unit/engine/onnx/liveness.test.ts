@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import { simulateLiveness } from '../../../../src/main/engine/onnx/liveness';
-import { Add, Cast, Exp, Mul, Reshape } from '../../../../src/main/engine/onnx/ops';
+import { Add, Cast, Exp, Mul, Neg, Reshape } from '../../../../src/main/engine/onnx/ops';
 
 describe('simulateLiveness', () => {
   test('counts each buffer from its writer to its last reader, views as their base, and folded constants not at all', () => {
@@ -17,6 +17,20 @@ describe('simulateLiveness', () => {
     const { peakBytes, peakNode } = simulateLiveness(g);
     expect(peakBytes).toBe(32 * 3); // a (an output), b, and c at the last Add
     expect(peakNode).toBe(g.nodes.find((n) => n.outputs.includes(c))!.name);
+  });
+
+  test("walks the nodes in onnxruntime's depth-first order (graph_viewer.cc), not in build order", () => {
+    // Build order: a c d b e out, with a, d, b and e alive at e (4 x 4000 B).
+    // onnxruntime: up from out, the highest-index producer first: a b e c d out, never more than 3 alive.
+    const g = new Graph();
+    const x = g.input('x', 'float32', [1000]);
+    const a = Exp(g, x);
+    const c = Exp(g, a);
+    const d = Exp(g, c);
+    const b = Neg(g, a);
+    const e = Mul(g, b, a);
+    g.output(Add(g, e, d), 'out');
+    expect(simulateLiveness(g).peakBytes).toBe(3 * 4000);
   });
 
   test('a tensor nobody reads is freed right after it is written', () => {
