@@ -1,19 +1,22 @@
 /**
  * The memory one training (or evaluation) session needs, estimated before anything is loaded, from
- * the model config, the batch, the sequence length and the stored weight dtype:
+ * the model config, the batch, the sequence length and the stored weight dtype, for the session
+ * options of onnx-backend.ts:
  *
- *   total = runtime + weights + activations
+ *   total = runtime + weights + graph + activations
  *
  * - runtime: Node, onnxruntime and the session worker before any model is loaded (measured).
  * - weights: every tensor the forward reads, as float32 (compute is float32 on the CPU). F32
  *   checkpoints are memory-mapped and read in place; F16/BF16 ones are cast to float32 at load
- *   (onnxruntime folds the in-graph Cast into a new, private initializer), and the 16-bit file is
- *   not kept. Prepacking is off (onnx-backend.ts), so no packed copies are added.
+ *   (onnxruntime folds the in-graph Cast into a new, private initializer) and the 16-bit file is
+ *   not kept. With prepacking on, one packed copy more (measured).
+ * - graph: the graph as our builder holds it and as onnxruntime does, per node (measured).
  * - activations: the peak of intermediate tensors over one step, by walking the very graph the
- *   session runs (onnx/liveness.ts): what the forward keeps for the backward plus the transient
- *   tensors of the worst node, including one chunk of lm_head logits.
+ *   session runs in onnxruntime's order (onnx/liveness.ts): what the forward keeps for the
+ *   backward plus the transient tensors of the worst node, including one chunk of lm_head logits;
+ *   plus the allocator's overhead. Without the CPU arena they are returned after each step.
  *
- * Measured against peak RSS by bench/train.bench.ts.
+ * bench/train.bench.ts compares it with the measured peak RSS of each benchmark model.
  */
 import type { LinearModule, ModelSpec } from '../models/spec';
 import type { WeightEntry, WeightMap } from '../models/weights';
@@ -24,9 +27,23 @@ import { buildTrainingGraph } from './training-graph';
 
 /**
  * RSS of a process that has loaded onnxruntime and started the session worker, before any model:
- * 120-150 MiB measured with Node 20 and onnxruntime-node 1.30 on Linux x64 (bench/train.bench.ts).
+ * 125-135 MiB with Node 20 and onnxruntime-node 1.30 on Linux x64 (bench/train.bench.ts).
  */
-export const RUNTIME_BYTES = 140 * 2 ** 20;
+export const RUNTIME_BYTES = 130 * 2 ** 20;
+
+/**
+ * Memory per graph node: the JS builder's graph and its serialized bytes (hidden-512 training
+ * graph, 2221 nodes: +17 MiB; 0.5B, 6877 nodes: +57 MiB) plus onnxruntime's graph and kernels
+ * (+11 MiB at load for the 2221 nodes, F32 weights mapped, so nothing else was added).
+ */
+export const GRAPH_BYTES_PER_NODE = 12 * 2 ** 10;
+
+/**
+ * What the allocator takes beyond the tensors it serves: without onnxruntime's arena, malloc's
+ * holes and the memory it keeps. Measured peak activation memory over the simulated peak:
+ * 1.02 (Qwen2.5-0.5B shape, batch 1 x 512) to 1.19 (hidden 512, batch 8 x 256); the middle is taken.
+ */
+export const ALLOCATOR_OVERHEAD = 1.1;
 
 export interface MemoryEstimateInput {
   batch: number;
@@ -36,19 +53,24 @@ export interface MemoryEstimateInput {
   /** false: an evaluation session (forward and loss only). Default true. */
   gradient?: boolean;
   targets?: readonly LinearModule[];
+  /** onnxruntime's weight prepacking on (default off, as onnx-backend.ts sets it). */
+  prepacking?: boolean;
 }
 
 export interface MemoryEstimate {
   /** The forward's weights as float32. */
   readonly weightBytes: number;
-  /** True when they are private copies (cast from 16-bit); false when pages of the mapped file. */
+  /** True when they are private copies (cast from 16-bit); false when pages of the mapped file, shared by every session. */
   readonly weightsPrivate: boolean;
-  /** Peak intermediate tensors of one step. */
+  /** Packed weight copies (prepacking on). */
+  readonly packedBytes: number;
+  readonly graphBytes: number;
+  /** Peak intermediate tensors of one step, with the allocator's overhead. */
   readonly activationBytes: number;
   readonly runtimeBytes: number;
-  /** What one more session adds to a process that already maps the weights: private weights + activations. */
-  readonly sessionBytes: number;
-  /** runtime + weights + activations: the expected peak RSS of a process running this one session. */
+  /** What a session keeps while idle, beyond the mapped weights: private weights, packed copies, graph. */
+  readonly residentBytes: number;
+  /** The expected peak RSS of a process running this one session. */
   readonly totalBytes: number;
 }
 
@@ -56,18 +78,22 @@ export function estimateTrainingMemory(spec: ModelSpec, input: MemoryEstimateInp
   const stored = checkDtype(input.storedDtype);
   const weightBytes = spec.tensors.reduce((n, t) => n + numel(t.shape) * 4, 0);
   const weightsPrivate = stored !== 'F32';
+  const packedBytes = input.prepacking ? weightBytes : 0;
   const { graph } = buildTrainingGraph(
     { spec, weights: syntheticWeights(spec, stored) },
     { batch: input.batch, seqLen: input.seqLen, gradient: input.gradient ?? true, ...(input.targets && { targets: input.targets }) },
   );
-  const activationBytes = simulateLiveness(graph).peakBytes;
+  const graphBytes = graph.nodes.length * GRAPH_BYTES_PER_NODE;
+  const activationBytes = Math.round(simulateLiveness(graph).peakBytes * ALLOCATOR_OVERHEAD);
   return {
     weightBytes,
     weightsPrivate,
+    packedBytes,
+    graphBytes,
     activationBytes,
     runtimeBytes: RUNTIME_BYTES,
-    sessionBytes: (weightsPrivate ? weightBytes : 0) + activationBytes,
-    totalBytes: RUNTIME_BYTES + weightBytes + activationBytes,
+    residentBytes: (weightsPrivate ? weightBytes : 0) + packedBytes + graphBytes,
+    totalBytes: RUNTIME_BYTES + weightBytes + packedBytes + graphBytes + activationBytes,
   };
 }
 

@@ -22,17 +22,24 @@ import type { MicroBatch } from './micro-batch';
 import type { BackendFactory, BackendSetup, TrainingBackend } from './run-training';
 import { buildTrainingGraph, serializeTrainingGraph, TRAINING_INPUTS, TRAINING_OUTPUTS } from './training-graph';
 
-/** The session options training uses, with the measurements that chose them (memory-estimate.ts). */
-export function trainingSessionOptions(setup: Pick<BackendSetup, 'threads'>, device: 'cpu' | 'cuda'): EngineSessionOptions {
+/**
+ * The session options training uses, as measured by bench/train.bench.ts (2 threads, Linux x64):
+ * - prepacking off: onnxruntime prepacks each weight a MatMul reads, one more copy of the weights
+ *   (hidden-512: +228 MiB on 229 MiB of weights) for a speed gain within the noise (<= 3%);
+ * - no memory pattern and no CPU arena: tensors are allocated as the run goes and returned when
+ *   freed. With the arena, a session keeps its peak of activations between runs (every idle
+ *   bucket session would hold one), and its fragmentation grew the Qwen2.5-0.5B-shaped step from
+ *   4.6 to 5.2 GB by the second step; with the memory pattern, the planned block came on top of
+ *   the arena's. The price is page faults: about 10% more CPU time per hidden-512 step, none
+ *   measurable on the 0.5B one.
+ */
+export function trainingSessionOptions(setup: Pick<OnnxBackendOptions, 'threads' | 'prepacking' | 'arena'>, device: 'cpu' | 'cuda'): EngineSessionOptions {
   return {
     device,
     ...(setup.threads !== undefined && { intraOpNumThreads: setup.threads }),
-    // Off, one block for the whole run is not planned: the arena serves tensors as they come and
-    // reuses them. On the bench models the pattern's block came on top of what the arena kept.
     enableMemPattern: false,
-    // Prepacking makes a packed copy of a weight per consuming kernel (forward Gemm and backward
-    // MatMul both read W): up to two more copies of every weight, for no speed gain measured here.
-    extra: { session: { disable_prepacking: '1' } },
+    enableCpuMemArena: setup.arena ?? false,
+    ...(!setup.prepacking && { extra: { session: { disable_prepacking: '1' } } }),
   };
 }
 
@@ -47,6 +54,10 @@ interface Held {
 export interface OnnxBackendOptions extends BackendSetup {
   /** Bytes all sessions together may take by the estimate; default half the machine's memory. */
   memoryBudget?: number;
+  /** Let onnxruntime prepack weights (default false, see trainingSessionOptions; for measurements). */
+  prepacking?: boolean;
+  /** Use onnxruntime's CPU arena (default false, see trainingSessionOptions; for measurements). */
+  arena?: boolean;
 }
 
 export class OnnxTrainingBackend implements TrainingBackend {
@@ -108,19 +119,27 @@ export class OnnxTrainingBackend implements TrainingBackend {
       storedDtype: storedDtypeOf(this.model),
       gradient: kind === 'train',
       targets: this.layout.targets,
+      prepacking: this.options.prepacking ?? false,
     });
-    await this.#makeRoom(estimate.sessionBytes);
+    await this.#makeRoom(estimate);
     const session = this.#open(kind, seqLen);
     this.#sessions.set(key, { session, estimate, lastUsed: ++this.#clock });
     session.catch(() => this.#sessions.delete(key)); // a failed load is retried next time, not cached
     return session;
   }
 
-  /** Releases least recently used sessions until `bytes` more fit the budget (one session always may). */
-  async #makeRoom(bytes: number): Promise<void> {
+  /**
+   * Releases least recently used sessions until one more fits the budget (one session always may).
+   * Idle sessions keep what they loaded (private weights, graph); activations exist only in the
+   * session that runs, one at a time, so the largest is counted once.
+   */
+  async #makeRoom(next: MemoryEstimate): Promise<void> {
     const budget = this.options.memoryBudget ?? totalmem() / 2;
-    const used = (): number => [...this.#sessions.values()].reduce((n, h) => n + h.estimate.sessionBytes, 0);
-    while (this.#sessions.size > 0 && used() + bytes > budget) {
+    const needed = (): number => {
+      const held = [...this.#sessions.values()].map((h) => h.estimate);
+      return [...held, next].reduce((n, e) => n + e.residentBytes, 0) + Math.max(...[...held, next].map((e) => e.activationBytes));
+    };
+    while (this.#sessions.size > 0 && needed() > budget) {
       const [key, oldest] = [...this.#sessions].reduce((a, b) => (b[1].lastUsed < a[1].lastUsed ? b : a));
       this.#sessions.delete(key);
       await (await oldest.session).release();
