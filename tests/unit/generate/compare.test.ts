@@ -12,7 +12,7 @@ import { readBatchPrompts } from '../../../src/main/engine/generate/batch-prompt
 import { compare, compareStream, type PaneEvent } from '../../../src/main/engine/generate/compare';
 import { type GenerateOptions, Generation, type GenerationResult } from '../../../src/main/engine/generate/generation';
 import { type OpenedGeneration, openGeneration } from '../../../src/main/engine/generate/open-generation';
-import { detokenizer, encodePrompt } from '../../../src/main/engine/generate/prompt';
+import { detokenizer, encodePrompt, type Prompt } from '../../../src/main/engine/generate/prompt';
 import { GREEDY } from '../../../src/main/engine/generate/sampling';
 import { adapterLayout } from '../../../src/main/engine/models/adapter-layout';
 import { loadHfModel } from '../../../src/main/engine/models/hf-model';
@@ -144,7 +144,7 @@ describe('compareBatch', () => {
     ];
     const out = join(dir, 'outputs.jsonl');
     const seen: number[] = [];
-    const encode = (p: (typeof prompts)[number]['prompt']): number[] => encodePrompt(opened.model, p);
+    const encode = (p: Prompt): number[] => encodePrompt(opened.model, p);
     const records = await compareBatch(opened.session, prompts, { base: opened.base, adapted }, out, { ...options, encode, onRecord: (_r, i, n) => seen.push(i, n) });
     const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual(JSON.parse(JSON.stringify(records)));
