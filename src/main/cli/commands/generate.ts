@@ -5,14 +5,13 @@
  */
 import type { Command } from 'commander';
 import { compareBatch } from '../../engine/generate/batch';
-import { readBatchPrompts } from '../../engine/generate/batch-prompts';
+import { describePromptProblems, readBatchPrompts } from '../../engine/generate/batch-prompts';
 import { compareStream, type Pane } from '../../engine/generate/compare';
 import { type GenerateOptions, Generation, type GenerationEvent, type GenerationResult, stream } from '../../engine/generate/generation';
 import { type OpenedGeneration, openGeneration } from '../../engine/generate/open-generation';
 import { detokenizer, encodePrompt, type Prompt } from '../../engine/generate/prompt';
 import { resolveSampling } from '../../engine/generate/sampling';
 import type { DeviceChoice } from '../../engine/onnx/session';
-import { describeProblems } from '../../data/training-rows';
 import { createOutput, type Output } from '../output';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from '../parse';
 
@@ -153,7 +152,7 @@ function eventJson(event: GenerationEvent, pane: Pane): Record<string, unknown> 
 
 async function runBatch(flags: GenerateFlags, opened: OpenedGeneration, options: GenerateOptions, out: Output): Promise<void> {
   const { prompts, problems } = await readBatchPrompts(flags.prompts!);
-  if (problems.length > 0) throw new Error(describeProblems(flags.prompts!, problems));
+  if (problems.length > 0) throw new Error(describePromptProblems(flags.prompts!, problems));
   if (prompts.length === 0) throw new Error(`${flags.prompts}: no prompts`);
   const records = await compareBatch(opened.session, prompts, { base: opened.base, adapted: opened.adapted! }, flags.out!, {
     ...options,

@@ -5,8 +5,8 @@
  *                                              reference, the turns before it are the prompt
  * Every row that cannot be used is reported with its line number; none is dropped silently.
  */
-import { readJsonl } from '../../data/jsonl';
-import type { RowProblem } from '../../data/training-rows';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { ChatMessage } from '../models/chat-template';
 import type { Prompt } from './prompt';
 
@@ -18,19 +18,38 @@ export interface BatchPrompt {
   readonly reference: string | null;
 }
 
-export async function readBatchPrompts(path: string): Promise<{ prompts: BatchPrompt[]; problems: RowProblem[] }> {
+export interface PromptProblem {
+  readonly line: number;
+  readonly message: string;
+}
+
+export async function readBatchPrompts(path: string): Promise<{ prompts: BatchPrompt[]; problems: PromptProblem[] }> {
   const prompts: BatchPrompt[] = [];
-  const problems: RowProblem[] = [];
-  for await (const record of readJsonl(path)) {
-    if ('error' in record) {
-      problems.push({ line: record.line, message: record.error });
+  const problems: PromptProblem[] = [];
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+    line += 1;
+    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim(); // an editor's byte order mark is not data
+    if (trimmed === '') continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(trimmed);
+    } catch (error) {
+      problems.push({ line, message: `not valid JSON (${(error as Error).message})` });
       continue;
     }
-    const parsed = parseRow(record.value);
-    if (typeof parsed === 'string') problems.push({ line: record.line, message: parsed });
-    else prompts.push({ line: record.line, ...parsed });
+    const parsed = parseRow(row);
+    if (typeof parsed === 'string') problems.push({ line, message: parsed });
+    else prompts.push({ line, ...parsed });
   }
   return { prompts, problems };
+}
+
+/** One message listing the first problems, for a CLI error. */
+export function describePromptProblems(path: string, problems: readonly PromptProblem[], limit = 10): string {
+  const shown = problems.slice(0, limit).map((p) => `  ${path}:${p.line}: ${p.message}`);
+  const more = problems.length > limit ? [`  … and ${problems.length - limit} more`] : [];
+  return [`${problems.length} row(s) of ${path} cannot be used as prompts:`, ...shown, ...more].join('\n');
 }
 
 function parseRow(row: unknown): Omit<BatchPrompt, 'line'> | string {
