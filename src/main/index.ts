@@ -1,12 +1,15 @@
 /** The Electron main process: one window, the API over IPC, nothing heavy on this thread. */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ApiEventBus } from './api/events';
+import { openLibraryService, type LibraryService } from './api/library-service';
+import { dataDirectory } from './data-directory';
 import { serveApiOverIpc } from './electron-ipc';
 import { startUsageSampler } from './system/usage-sampler';
 
 const events = new ApiEventBus();
+let library: LibraryService | null = null;
 
 /** electron-vite sets ELECTRON_RENDERER_URL while developing; a build loads the bundled page. */
 function rendererUrl(): string {
@@ -48,13 +51,30 @@ function createWindow(url: string): BrowserWindow {
 app.whenReady().then(() => {
   // The renderer needs no camera, microphone, notifications or the like.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  try {
+    library = openLibraryService(dataDirectory(), events);
+  } catch (error) {
+    // A library from a newer version, an unreadable folder: nothing works without it, so say why and stop.
+    dialog.showErrorBox('HyperAdapt Studio cannot open its library', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
   const url = rendererUrl();
-  serveApiOverIpc({ events }, url);
+  serveApiOverIpc({ events, library }, url);
   startUsageSampler(events);
   createWindow(url);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(url);
   });
+});
+
+// A run still training stops after its step with a checkpoint (it becomes 'interrupted', resumable) before the app exits.
+let closed = false;
+app.on('before-quit', (event) => {
+  if (!library || closed) return;
+  event.preventDefault();
+  closed = true;
+  void library.close().finally(() => app.quit());
 });
 
 app.on('window-all-closed', () => {

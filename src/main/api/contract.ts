@@ -6,20 +6,11 @@
  * forces one handler per method declared here.
  */
 import * as v from 'valibot';
+import { libraryMethods, type LibraryEvents } from './library-contract';
+import { method } from './method';
 
-/** A method's declaration. `output` exists for the type system only and is never set at run time. */
-export interface MethodSpec<Input extends v.GenericSchema, Output> {
-  readonly input: Input;
-  readonly description: string;
-  readonly output?: Output;
-}
-
-function method<Output>() {
-  return <Input extends v.GenericSchema>(description: string, input: Input): MethodSpec<Input, Output> => ({
-    input,
-    description,
-  });
-}
+export type { MethodSpec } from './method';
+export type * from './library-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
 
@@ -57,10 +48,11 @@ export const methods = {
     'Versions, execution providers that load here, CPU, memory and GPUs.',
     v.strictObject({}),
   ),
+  ...libraryMethods,
 } as const;
 
 /** Event payloads pushed from the app to every connected window or browser tab. */
-export interface ApiEvents {
+export interface ApiEvents extends LibraryEvents {
   'system.usage': SystemUsage;
 }
 

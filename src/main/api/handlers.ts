@@ -1,16 +1,16 @@
 /** The implementation of every method in the contract. The type below makes a missing one a compile error. */
-import type { MethodInput, MethodName, MethodOutput } from './contract';
-import type { ApiEventBus } from './events';
+import type { MethodName } from './contract';
+import type { ApiContext, Handler } from './context';
+import { libraryHandlers } from './library-handlers';
 import { getSystemInfo } from '../system/system-info';
 
-export interface ApiContext {
-  events: ApiEventBus;
-}
+export type { ApiContext } from './context';
 
 export type Handlers = {
-  [M in MethodName]: (input: MethodInput<M>, context: ApiContext) => Promise<MethodOutput<M>>;
+  [M in MethodName]: Handler<M>;
 };
 
 export const handlers: Handlers = {
-  'system.info': () => getSystemInfo(),
+  'system.info': (_input, context: ApiContext) => getSystemInfo(context.library.library.dataDirectory),
+  ...libraryHandlers,
 };

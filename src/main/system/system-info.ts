@@ -10,7 +10,8 @@ import { detectNvidiaGpus } from './gpus';
 export const APP_NAME = packageJson.productName;
 export const APP_VERSION = packageJson.version;
 
-export async function getSystemInfo(): Promise<SystemInfo> {
+/** @param dataDirectoryInUse the library folder this process has open (it may differ from the setting until a restart) */
+export async function getSystemInfo(dataDirectoryInUse: string = dataDirectory()): Promise<SystemInfo> {
   const [providers, gpus] = await Promise.all([probeExecutionProviders(), detectNvidiaGpus()]);
   const cpus = os.cpus();
   return {
@@ -27,7 +28,7 @@ export async function getSystemInfo(): Promise<SystemInfo> {
     cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism() },
     memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
     gpus,
-    dataDirectory: dataDirectory(),
+    dataDirectory: dataDirectoryInUse,
   };
 }
 

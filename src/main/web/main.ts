@@ -4,6 +4,8 @@
  */
 import { join } from 'node:path';
 import { ApiEventBus } from '../api/events';
+import { openLibraryService } from '../api/library-service';
+import { dataDirectory } from '../data-directory';
 import { startUsageSampler } from '../system/usage-sampler';
 import { APP_NAME, APP_VERSION } from '../system/system-info';
 import { startWebShell } from './server';
@@ -20,13 +22,18 @@ function parsePort(argv: string[]): number {
 
 async function main(): Promise<void> {
   const events = new ApiEventBus();
+  const library = openLibraryService(dataDirectory(), events);
   const stopSampler = startUsageSampler(events);
   // The bundle sits in out/main/; the renderer build beside it in out/renderer/.
-  const shell = await startWebShell({ staticDir: join(__dirname, '../renderer'), context: { events }, port: parsePort(process.argv.slice(2)) });
+  const shell = await startWebShell({ staticDir: join(__dirname, '../renderer'), context: { events, library }, port: parsePort(process.argv.slice(2)) });
   console.log(`${APP_NAME} ${APP_VERSION} web shell: ${shell.url}`);
+  // A run still training stops after its step with a checkpoint (it becomes 'interrupted', resumable).
   const stop = () => {
     stopSampler();
-    void shell.close().then(() => process.exit(0));
+    void shell
+      .close()
+      .then(() => library.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src/main/api/dispatch';
 import { ApiEventBus } from '../../../src/main/api/events';
 import { handlers, type Handlers } from '../../../src/main/api/handlers';
+import { testContext } from './helpers/context';
 
-const context = { events: new ApiEventBus() };
+const context = testContext(new ApiEventBus());
 
 describe('dispatch', () => {
   it('refuses an unknown method by name', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiEventBus } from '../../../src/main/api/events';
 import { IPC_CALL, IPC_EVENT } from '../../../src/main/ipc-channels';
+import { testContext } from './helpers/context';
 
 // The Electron binary is not needed to test the IPC layer: ipcMain and windows are stand-ins.
 const registered = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
@@ -26,7 +27,7 @@ describe('serveApiOverIpc', () => {
     registered.clear();
     sent.length = 0;
     events = new ApiEventBus();
-    stop = serveApiOverIpc({ events }, RENDERER);
+    stop = serveApiOverIpc(testContext(events), RENDERER);
   });
 
   it('answers calls from the app page, validating their input', async () => {

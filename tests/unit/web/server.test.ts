@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { ApiEventBus } from '../../../src/main/api/events';
 import { resolveStaticPath } from '../../../src/main/web/static-files';
 import { startWebShell, type WebShell } from '../../../src/main/web/server';
+import { testContext } from '../api/helpers/context';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let dir: string;
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(tmpdir(), 'hyperadapt-secret.txt'), 'secret');
-  shell = await startWebShell({ staticDir: dir, context: { events }, token: TOKEN });
+  shell = await startWebShell({ staticDir: dir, context: testContext(events), token: TOKEN });
 });
 
 afterAll(async () => {

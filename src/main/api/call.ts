@@ -1,0 +1,15 @@
+/**
+ * Calls an API method in this process, through dispatch (so input is validated exactly as for
+ * the app and the web shell), returning its typed result or throwing its error message. The CLI
+ * uses it: every command is an API call plus its presentation.
+ */
+import type { MethodInput, MethodName, MethodOutput } from './contract';
+import type { ApiContext } from './context';
+import { dispatch } from './dispatch';
+
+export async function callApi<M extends MethodName>(context: ApiContext, name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = await dispatch(name, input, context);
+  if (!result.ok) throw new Error(result.error.message);
+  // dispatch ran the handler of `name`, whose type is MethodOutput<M>.
+  return result.result as MethodOutput<M>;
+}

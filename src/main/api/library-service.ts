@@ -1,0 +1,39 @@
+/**
+ * The library as the API serves it: the open database and the process's RunManager, whose
+ * progress goes out as events. One per process (the app, the web shell, the CLI).
+ */
+import type { ApiEventBus } from './events';
+import type { Library } from '../store/library';
+import { openLibrary } from '../store/open-library';
+import { RunManager, type JobFactory } from '../store/run-manager';
+
+export interface LibraryService {
+  readonly library: Library;
+  readonly runs: RunManager;
+  /** Runs found abandoned by a process that is gone when the library was opened, now 'interrupted'. */
+  readonly interrupted: readonly number[];
+  /** Stops training (with a checkpoint; the run becomes 'interrupted') and closes the database. */
+  close(): Promise<void>;
+}
+
+export function openLibraryService(dataDirectory: string, events: ApiEventBus, createJob?: JobFactory): LibraryService {
+  const { library, interrupted } = openLibrary(dataDirectory);
+  const runs = new RunManager(
+    library,
+    {
+      onStatus: (run) => events.emit('runs.status', run),
+      onStep: (step) => events.emit('runs.step', step),
+      onValidation: (validation) => events.emit('runs.validation', validation),
+    },
+    createJob,
+  );
+  return {
+    library,
+    runs,
+    interrupted,
+    close: async () => {
+      await runs.close();
+      library.close();
+    },
+  };
+}
