@@ -82,7 +82,7 @@ export class OnnxTrainingBackend implements TrainingBackend {
 
   async trainMicroBatch(batch: MicroBatch, params: Float32Array): Promise<{ lossSum: number; grad: Float32Array }> {
     const out = await this.#run('train', batch, params);
-    return { lossSum: scalar(out, TRAINING_OUTPUTS.lossSum), grad: out[TRAINING_OUTPUTS.grad]!.data as Float32Array };
+    return { lossSum: scalar(out, TRAINING_OUTPUTS.lossSum), grad: output(out, TRAINING_OUTPUTS.grad).data as Float32Array };
   }
 
   async evalMicroBatch(batch: MicroBatch, params: Float32Array): Promise<{ lossSum: number }> {
@@ -92,7 +92,8 @@ export class OnnxTrainingBackend implements TrainingBackend {
   async release(): Promise<void> {
     const held = [...this.#sessions.values()];
     this.#sessions.clear();
-    await Promise.all(held.map(async (h) => (await h.session).release()));
+    // A session that failed to load has nothing to release.
+    await Promise.all(held.map((h) => h.session.then((session) => session.release(), () => undefined)));
   }
 
   async #run(kind: Kind, batch: MicroBatch, params: Float32Array): Promise<Feeds> {
@@ -202,8 +203,12 @@ function feedsOf(batch: MicroBatch, params: Float32Array): Feeds {
   };
 }
 
-function scalar(out: Feeds, name: string): number {
+function output(out: Feeds, name: string): Feeds[string] {
   const t = out[name];
   if (!t) throw new Error(`the training graph returned no '${name}'`);
-  return Number(t.data[0]);
+  return t;
+}
+
+function scalar(out: Feeds, name: string): number {
+  return Number(output(out, name).data[0]);
 }
