@@ -10,7 +10,7 @@ import { ShapeError } from './errors';
 import type { Graph, Tensor } from './graph';
 import { type LinearParams, linear } from './hyper-linear';
 import { rmsNorm } from './norm';
-import { And, Cast, Concat, Equal, Expand, FusedMatMul, LessOrEqual, MatMul, Reshape, Softmax, Transpose, Unsqueeze, Where, floatDtype } from './ops';
+import { And, Cast, Concat, Equal, FusedMatMul, LessOrEqual, MatMul, Reshape, Softmax, Transpose, Unsqueeze, Where, floatDtype } from './ops';
 import { type RopeTables, applyRope } from './rope';
 
 export interface AttentionParams {
@@ -91,17 +91,25 @@ function projectHeads(g: Graph, x: Tensor, p: AttentionParams, rope: RopeTables)
   return { q: applyRope(g, toHeads(g, q), rope), k: applyRope(g, toHeads(g, k), rope), v }; // [B, H, T, Dh], [B, KV, T, Dh] x 2
 }
 
-/** softmax(q k^T * scale, masked) v through o_proj.  q [B, H, T, Dh], keys [B, KV, S, Dh], mask [B or 1, 1, T, S] -> [B, T, C] */
+/**
+ * softmax(q k^T * scale, masked) v through o_proj, with grouped-query heads: the G = H / KV query
+ * heads that share a key/value head (HF repeat_kv: head h reads head floor(h / G)) form one batch
+ * against it, so keys and values are read where they lie, never copied once per query head (a
+ * KV cache of P tokens is read once per step, not G times, and training keeps no expanded copy).
+ * q [B, H, T, Dh], keys [B, KV, S, Dh], mask [B or 1, 1, T, S] -> [B, T, C]
+ */
 function attend(g: Graph, q: Tensor, keys: KeyValue, p: AttentionParams, mask: Tensor): Tensor {
-  const { numHeads: H, headDim: Dh } = p;
+  const { numHeads: H, numKvHeads: KV, headDim: Dh } = p;
   const dtype = floatDtype('causalAttention', q);
+  const grouped = Reshape(g, q, [0, KV, H / KV, -1, Dh]); // [B, KV, G, T, Dh]
+  const shared = (t: Tensor): Tensor => Unsqueeze(g, t, [2]); // [B, KV, 1, S, Dh], broadcast over the group
   // q k^T * scale with k read in place (transB), masked with the dtype's lowest value as HF does.
-  const scores = FusedMatMul(g, q, repeatKv(g, keys.key, p), { transB: 1, alpha: p.scale ?? 1 / Math.sqrt(Dh) }); // [B, H, T, S]
-  const masked = Where(g, mask, scores, lowestFinite(dtype));
+  const scores = FusedMatMul(g, grouped, shared(keys.key), { transB: 1, alpha: p.scale ?? 1 / Math.sqrt(Dh) }); // [B, KV, G, T, S]
+  const masked = Where(g, Unsqueeze(g, mask, [1]), scores, lowestFinite(dtype)); // mask [B or 1, 1, 1, T, S]
   // Softmax in float32 or wider (HF: softmax(..., dtype=torch.float32).to(query.dtype)).
   const wide = accumulationDtype(dtype);
   const probs = wide === dtype ? Softmax(g, masked) : Cast(g, Softmax(g, Cast(g, masked, { to: wide })), { to: dtype });
-  const out = MatMul(g, probs, repeatKv(g, keys.value, p)); // [B, H, T, Dh]
+  const out = Reshape(g, MatMul(g, probs, shared(keys.value)), [0, H, -1, Dh]); // [B, KV, G, T, Dh] -> [B, H, T, Dh]
   const merged = Reshape(g, Transpose(g, out, { perm: [0, 2, 1, 3] }), [0, 0, H * Dh]); // [B, T, H*Dh]
   return g.scope('o_proj', () => linear(g, merged, p.o)); // [B, T, C]
 }
@@ -109,11 +117,4 @@ function attend(g: Graph, q: Tensor, keys: KeyValue, p: AttentionParams, mask: T
 /** [B, T, n, Dh] -> [B, n, T, Dh] */
 function toHeads(g: Graph, t: Tensor): Tensor {
   return Transpose(g, t, { perm: [0, 2, 1, 3] });
-}
-
-/** [B, KV, S, Dh] -> [B, H, S, Dh], query head h reading key/value head floor(h / (H / KV)) (HF repeat_kv). */
-function repeatKv(g: Graph, t: Tensor, { numHeads: H, numKvHeads: KV, headDim: Dh }: AttentionParams): Tensor {
-  if (H === KV) return t;
-  const expanded = Expand(g, Unsqueeze(g, t, [2]), [1, 1, H / KV, 1, 1]); // [B, KV, H/KV, S, Dh]
-  return Reshape(g, expanded, [0, H, -1, Dh]); // [B, H, S, Dh]
 }
