@@ -12,7 +12,7 @@ import type { AdapterLayout } from '../models/adapter-layout';
 import type { HfModel } from '../models/hf-model';
 import { graphFileName, writeGraphFile } from '../onnx/graph-file';
 import { serializeModel } from '../onnx/serialize';
-import { EngineSession, type DeviceChoice, type Feeds } from '../onnx/session';
+import { EngineSession, type DeviceChoice, type EngineSessionOptions, type Feeds } from '../onnx/session';
 import { buildGenerationGraph, GENERATION_INPUTS, GENERATION_LOGITS, pastName, presentName } from './generation-graph';
 
 /** The cache after P tokens: per layer, key and value [1, KV, P, Dh] (the graph's present outputs). */
@@ -37,6 +37,16 @@ export interface GenerationSessionOptions {
 
 export const DEFAULT_PREFILL_CHUNK = 256;
 
+export function generationSessionOptions(options: GenerationSessionOptions): EngineSessionOptions {
+  return {
+    device: options.device ?? 'auto',
+    ...(options.threads !== undefined && { intraOpNumThreads: options.threads }),
+    // Every step has a new P: a memory pattern planned per shape would be planned anew each time.
+    enableMemPattern: false,
+    ...(!options.prepacking && { extra: { session: { disable_prepacking: '1' } } }),
+  };
+}
+
 export class GenerationSession {
   readonly #prefillChunk: number;
 
@@ -56,13 +66,7 @@ export class GenerationSession {
     const { graph } = buildGenerationGraph(model, { targets: layout.targets });
     const bytes = serializeModel(graph);
     const path = await writeGraphFile(model.dir, graphFileName('generate', bytes), bytes);
-    const session = await EngineSession.create(path, {
-      device: options.device ?? 'auto',
-      ...(options.threads !== undefined && { intraOpNumThreads: options.threads }),
-      // Every step has a new P: a memory pattern planned per shape would be planned anew each time.
-      enableMemPattern: false,
-      ...(!options.prepacking && { extra: { session: { disable_prepacking: '1' } } }),
-    });
+    const session = await EngineSession.create(path, generationSessionOptions(options));
     const c = model.spec.config;
     const dims = { layers: c.numLayers, kvHeads: c.numKvHeads, headDim: c.headDim };
     return new GenerationSession(session, layout, c.maxPositionEmbeddings, dims, options.prefillChunk ?? DEFAULT_PREFILL_CHUNK);
