@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convertRow, type ConvertContext } from '../../../src/main/data/convert';
-import type { CanonicalRow, ColumnMapping, Format } from '../../../src/main/data/formats';
+import type { CanonicalRow, ColumnMapping, Format, Turn } from '../../../src/main/data/formats';
 import { applyColumns } from '../../../src/main/data/fields';
 import { RowProblem, type Problem } from '../../../src/main/data/issues';
 
@@ -20,7 +20,7 @@ function problem(format: Format, fields: Record<string, unknown>, options: { map
   throw new Error('expected a RowProblem');
 }
 
-const turn = (role: string, content: string, learn = role === 'assistant') => ({ role, content, learn });
+const turn = (role: Turn['role'], content: string, learn = role === 'assistant'): Turn => ({ role, content, learn });
 
 describe('convertRow', () => {
   it('chat: roles mapped, OpenAI weight 0 and text parts honoured', () => {
