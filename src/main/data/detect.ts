@@ -88,7 +88,7 @@ export function detectFormat(rows: readonly RowFields[], given: Format | null): 
   for (const [found, n] of ranked) evidence.push(`${share(n, sampled)} ${n === 1 ? 'is' : 'are'} ${FORMATS[found].name} (${FORMATS[found].fields})`);
   if (unknown > 0) {
     const keys = [...unknownKeys.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([key]) => `"${key}"`);
-    evidence.push(`${share(unknown, sampled)} match no format; their fields: ${keys.join(', ') || 'none'}`);
+    evidence.push(`${share(unknown, sampled)} ${unknown === 1 ? 'matches' : 'match'} no format; their fields: ${keys.join(', ') || 'none'}`);
   }
   if (format === 'classification' && counts.classification) evidence.push(labelEvidence(rows));
   if (ranked.length > 1) evidence.push(`the file mixes ${ranked.length} formats; rows not in ${format ? FORMATS[format].name : 'the chosen format'} will be reported`);

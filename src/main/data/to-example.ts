@@ -18,15 +18,26 @@ export function toExample(row: CanonicalRow, tokenizer: DataTokenizer | null): T
   const bos = tokenizer.bosTokenId === null ? [] : [tokenizer.bosTokenId];
   if (row.kind === 'text') {
     // Continued pre-training: every token is learned, and the end token closes the document.
-    const ids = Int32Array.from([...bos, ...tokenizer.encode(row.text), tokenizer.eosTokenId]);
-    return { example: { inputIds: ids, labels: Int32Array.from(ids) }, openEnded: false };
+    const ids = concat(bos, tokenizer.encode(row.text), [tokenizer.eosTokenId]);
+    return { example: { inputIds: ids, labels: ids.slice() }, openEnded: false };
   }
   const rendered = renderConversation(tokenizer.template, row.turns, tokenizer.endOfTurn);
   const { ids, inside } = encodeWithSpans(tokenizer.encode, rendered.text, rendered.spans);
   // A model's own template writes its BOS itself, as transformers' apply_chat_template expects; the plain one does not.
   const prefix = tokenizer.templateKind === 'plain' ? bos : [];
-  const inputIds = Int32Array.from([...prefix, ...ids]);
+  const inputIds = concat(prefix, ids);
   const labels = new Int32Array(inputIds.length).fill(IGNORE_INDEX);
   for (let t = 0; t < ids.length; t++) if (inside[t]) labels[prefix.length + t] = ids[t]!;
   return { example: { inputIds, labels }, openEnded: rendered.openEnded };
+}
+
+/** Lists joined into one Int32Array, without spreading long lists into arguments or temporaries. */
+function concat(...parts: readonly (readonly number[])[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
