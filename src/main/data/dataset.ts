@@ -14,7 +14,7 @@ export interface DatasetCheckOptions extends DatasetOptions {
   /** Fraction of the training rows held out for validation (at most MAX_VALIDATION_ROWS); ignored with validationFile. */
   valSplit: number;
   seed: number;
-  /** A validation file of its own instead of a split. */
+  /** A validation file of its own instead of a split, read with the same format, columns and text unit. */
   validationFile?: string;
   batchSize: number;
   gradAccum: number;

@@ -81,7 +81,7 @@ describe('hyperadapt train and eval', () => {
     const { code, stderr } = await runCli(['train', '--model', model, '--data', bad, '--out', join(dir, 'bad-run'), '--steps', '2']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/2 row\(s\) of .*bad.jsonl cannot be used/);
-    expect(stderr).toMatch(/bad.jsonl:2: "completion" must be a string/);
+    expect(stderr).toMatch(/bad.jsonl:2: completion: missing; expected a string \(the answer the model should learn\)/);
     expect(stderr).toMatch(/bad.jsonl:3: not valid JSON/);
   });
 });

@@ -81,8 +81,21 @@ describe('runTraining', () => {
         built = true;
         return fakeBackend(...args);
       }),
-    ).rejects.toThrow(/1 row\(s\) of .*bad.jsonl cannot be used:\n {2}.*bad.jsonl:2: "prompt" must be a string/);
+    ).rejects.toThrow(/1 row\(s\) of .*bad.jsonl cannot be used:\n {2}.*bad.jsonl:2: prompt: expected a string \(the text the model is given\), found number 1/);
     expect(built).toBe(false);
+  });
+
+  it('trains on any format the data layer reads: a CSV with a column mapping, validated on a file of its own', async () => {
+    const csv = join(dir, 'qa.csv');
+    await writeFile(csv, ['question,answer', ...Array.from({ length: 8 }, (_, i) => `"What is ${i} + 1?",${i + 1}`)].join('\n'));
+    // The validation file is read with the same format and columns as the training file.
+    const validation = join(dir, 'qa-val.csv');
+    await writeFile(validation, ['question,answer', ...[0, 1, 2].map((i) => `"What is ${i} + 2?",${i + 2}`)].join('\n'));
+    let start: TrainingStart | undefined;
+    const out = join(dir, 'run-csv');
+    await runTraining(options(out, { data: csv, columns: { prompt: 'question', completion: 'answer' }, validationData: validation, steps: 2 }), { onStart: (s) => (start = s) }, fakeBackend);
+    expect(start).toMatchObject({ trainRows: 8, validationRows: 3 });
+    expect((await readAdapterConfig(out)).training).toMatchObject({ data: csv, validationData: validation, columns: { prompt: 'question', completion: 'answer' } });
   });
 
   it('refuses unknown target modules by name', async () => {

@@ -7,15 +7,22 @@ import { loadAdapter } from '../adapters/adapter-files';
 import { adapterLayout, identityAdapterVector } from '../models/adapter-layout';
 import { loadHfModel } from '../models/hf-model';
 import { computeModelIdentity } from '../models/identity';
-import { describeProblems, loadTrainingRows } from '../../data/training-rows';
+import { dataTokenizer } from '../../data/data-tokenizer';
+import { loadDataset } from '../../data/dataset';
+import type { ColumnMapping, Format } from '../../data/formats';
+import type { TextUnit } from '../../data/readers/txt';
 import { evaluateExamples } from './evaluate';
-import { promptTokenizer } from './prompt-tokenizer';
 import type { BackendFactory } from './run-training';
 import { lengthBuckets, type DeviceChoice } from './train-options';
 
 export interface EvalOptions {
   model: string;
   data: string;
+  /** Read every row as this format; default: detected. */
+  format?: Format;
+  /** Our field names -> the data file's columns. */
+  columns?: ColumnMapping;
+  textUnit?: TextUnit;
   /** Adapter folder; without it the base model is evaluated. */
   adapter?: string;
   batchSize: number;
@@ -34,8 +41,18 @@ export interface EvalResult {
 
 export async function runEvaluation(options: EvalOptions, createBackend: BackendFactory): Promise<EvalResult> {
   const model = await loadHfModel(resolve(options.model));
-  const rows = await loadTrainingRows(resolve(options.data), promptTokenizer(model));
-  if (rows.problems.length > 0) throw new Error(describeProblems(options.data, rows.problems));
+  // Every usable row is evaluated: no split, all rows on the training side.
+  const { train: examples } = await loadDataset(resolve(options.data), {
+    format: options.format,
+    columns: options.columns,
+    textUnit: options.textUnit,
+    tokenizer: dataTokenizer(model),
+    maxLength: options.maxLength,
+    valSplit: 0,
+    seed: 0,
+    batchSize: options.batchSize,
+    gradAccum: 1,
+  });
   let layout = adapterLayout(model.spec);
   let params = identityAdapterVector(layout);
   if (options.adapter) {
@@ -48,8 +65,8 @@ export async function runEvaluation(options: EvalOptions, createBackend: Backend
   const backend = await createBackend(model, layout, { buckets, batchSize: options.batchSize, device: options.device, threads: options.threads });
   try {
     const padTokenId = model.tokenizer.padTokenId ?? model.eosTokenIds[0] ?? 0;
-    const { loss, tokens } = await evaluateExamples(backend, rows.examples, params, { batchSize: options.batchSize, maxLength: options.maxLength, buckets, padTokenId });
-    return { loss, tokens, rows: rows.examples.length, adapter: options.adapter ? resolve(options.adapter) : null, device: backend.device };
+    const { loss, tokens } = await evaluateExamples(backend, examples, params, { batchSize: options.batchSize, maxLength: options.maxLength, buckets, padTokenId });
+    return { loss, tokens, rows: examples.length, adapter: options.adapter ? resolve(options.adapter) : null, device: backend.device };
   } finally {
     await backend.release();
   }

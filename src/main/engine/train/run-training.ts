@@ -11,13 +11,11 @@ import { adapterLayout, identityAdapterVector, type AdapterLayout } from '../mod
 import { loadHfModel, type HfModel } from '../models/hf-model';
 import { computeModelIdentity } from '../models/identity';
 import { parseTargetModules } from '../models/targets';
-import { describeProblems, loadTrainingRows } from '../../data/training-rows';
-import { promptTokenizer } from './prompt-tokenizer';
+import { dataTokenizer } from '../../data/data-tokenizer';
+import { loadDataset } from '../../data/dataset';
 import { loadCheckpoint } from './checkpoint';
-import { supervisedTokenCount, truncateExample } from './examples';
 import { lengthBuckets, TRAIN_DEFAULTS, type DeviceChoice, type TrainOptions } from './train-options';
 import { TrainLoop, type EvalMetrics, type StepBackend, type StepMetrics, type StopReason, type TrainLoopConfig } from './trainer';
-import { splitRows } from './validation-split';
 
 export interface TrainingBackend extends StepBackend {
   /** The execution provider the sessions run on. */
@@ -92,15 +90,20 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks, c
   const targets = parseTargetModules(options.targets ?? [...adapterLayout(model.spec).targets]);
   const layout = adapterLayout(model.spec, targets);
 
-  const rows = await loadTrainingRows(resolve(options.data), promptTokenizer(model));
-  if (rows.problems.length > 0) throw new Error(describeProblems(options.data, rows.problems));
-  const usable = rows.examples.filter((example) => supervisedTokenCount(truncateExample(example, options.maxLength)) > 0);
-  if (usable.length === 0) throw new Error(`${options.data}: no row has a token to learn within the first ${options.maxLength} tokens`);
-  const truncatedRows = rows.examples.filter((example) => example.inputIds.length > options.maxLength).length;
-
-  const split = splitRows(usable.length, options.valSplit, options.seed);
-  const train = split.train.map((i) => usable[i]!);
-  const validation = split.validation.map((i) => usable[i]!);
+  // Every row is read and checked before anything is built: a bad row fails here, with its line.
+  const { train, validation, report } = await loadDataset(resolve(options.data), {
+    format: options.format,
+    columns: options.columns,
+    textUnit: options.textUnit,
+    tokenizer: dataTokenizer(model),
+    maxLength: options.maxLength,
+    valSplit: options.valSplit,
+    seed: options.seed,
+    validationFile: options.validationData ? resolve(options.validationData) : undefined,
+    batchSize: options.batchSize,
+    gradAccum: options.gradAccum,
+  });
+  const truncatedRows = report.train.tokens?.truncatedRows ?? 0;
   const microBatchesPerStep = options.batchSize * options.gradAccum;
   const totalSteps = options.steps ?? Math.max(1, Math.ceil((options.epochs * train.length) / microBatchesPerStep));
   const padTokenId = model.tokenizer.padTokenId ?? model.eosTokenIds[0] ?? 0;
@@ -122,7 +125,15 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks, c
     target_modules: [...targets],
     trainable_parameters: layout.size,
     base_model: baseModelRecord(identity, model.dir),
-    training: { ...options, model: model.dir, data: resolve(options.data), out, total_steps: totalSteps, device: backend.device },
+    training: {
+      ...options,
+      model: model.dir,
+      data: resolve(options.data),
+      ...(options.validationData ? { validationData: resolve(options.validationData) } : {}),
+      out,
+      total_steps: totalSteps,
+      device: backend.device,
+    },
     metrics,
     created_at: new Date().toISOString(),
   });

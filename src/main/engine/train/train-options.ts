@@ -3,6 +3,8 @@
  * section 1: the scaling vectors want far larger learning rates than LoRA's matrices; about
  * 1e-1 was best on a small llama, with warmup and clipping).
  */
+import type { ColumnMapping, Format } from '../../data/formats';
+import type { TextUnit } from '../../data/readers/txt';
 import type { ScheduleKind } from './schedule';
 
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
@@ -10,8 +12,16 @@ export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
 export interface TrainOptions {
   /** Hugging Face model folder. */
   model: string;
-  /** Training data file (JSONL). */
+  /** Training data file: JSONL, JSON, CSV, TSV, TXT or Parquet (see src/main/data/). */
   data: string;
+  /** Read every row as this format; default: detected from the first rows. */
+  format?: Format;
+  /** Our field names -> the data file's columns, e.g. {prompt: 'question'}. */
+  columns?: ColumnMapping;
+  /** How a .txt data file is cut into rows; default 'line'. */
+  textUnit?: TextUnit;
+  /** A validation file; without one, valSplit of the training rows are held out. */
+  validationData?: string;
   /** Output folder: the adapter, checkpoints/ and training_log.jsonl. */
   out: string;
   /** Module names to adapt; default all seven linears of every block. */
@@ -30,7 +40,7 @@ export interface TrainOptions {
   clip: number;
   seed: number;
   shuffle: boolean;
-  /** Fraction of rows held out for validation (at most 1000 rows); 0 disables validation. */
+  /** Fraction of rows held out for validation (at most 1000 rows); 0 disables validation. Ignored with validationData. */
   valSplit: number;
   /** Evaluate every N steps; default about ten evaluations per run. */
   evalEvery?: number;
