@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type GenerateOptions, Generation, type GenerationEvent, type StepSession, stream } from '../../../src/main/engine/generate/generation';
-import type { KvCache } from '../../../src/main/engine/generate/generation-session';
+import { type KvCache, prefillChunkAt } from '../../../src/main/engine/generate/generation-session';
 import { GREEDY } from '../../../src/main/engine/generate/sampling';
 
 const V = 300;
@@ -94,5 +94,15 @@ describe('Generation', () => {
     await generation.step();
     expect(generation.done).toBe(true);
     await expect(generation.step()).rejects.toThrow(/already ended \(eos\)/);
+  });
+});
+
+describe('prefillChunkAt', () => {
+  it('takes the full chunk while the scores fit, fewer as the cache grows, and never none', () => {
+    expect(prefillChunkAt(0, 14, 256)).toBe(256);
+    // 14 heads x T x (P + 256) x 4 bytes within 64 MiB: T = floor(2^26 / (56 (P + 256))).
+    expect(prefillChunkAt(8192, 14, 256)).toBe(Math.floor(2 ** 26 / (56 * (8192 + 256))));
+    expect(prefillChunkAt(8192, 14, 256)).toBeLessThan(256);
+    expect(prefillChunkAt(10_000_000, 64, 256)).toBe(1);
   });
 });

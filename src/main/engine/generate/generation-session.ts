@@ -26,16 +26,26 @@ export interface GenerationSessionOptions {
   device?: DeviceChoice;
   /** onnxruntime intra-op threads; default one per physical core. */
   threads?: number;
-  /**
-   * Most prompt tokens per run. The prefill's scores are [H, T, P+T] floats per layer: chunks
-   * bound that memory for long prompts at little cost, since each chunk reads the cache once.
-   */
+  /** Most prompt tokens per run (default DEFAULT_PREFILL_CHUNK); fewer once the cache is long (prefillChunkAt). */
   prefillChunk?: number;
   /** Let onnxruntime prepack weights (a packed copy of every weight; default false, as in training). */
   prepacking?: boolean;
 }
 
 export const DEFAULT_PREFILL_CHUNK = 256;
+
+/** Bytes one layer's attention scores [H, T, P+T] (float32) may take during a prefill. */
+export const PREFILL_SCORES_BYTES = 64 * 2 ** 20;
+
+/**
+ * Prompt tokens for the next run after `past` cached ones: up to `maxChunk`, fewer when the
+ * scores [H, T, P+T] would pass PREFILL_SCORES_BYTES, never fewer than one. Chunks cost little:
+ * each reads the cache once, and the weights once per chunk instead of once per prompt.
+ */
+export function prefillChunkAt(past: number, heads: number, maxChunk: number): number {
+  const fits = Math.floor(PREFILL_SCORES_BYTES / (4 * heads * (past + maxChunk)));
+  return Math.max(1, Math.min(maxChunk, fits));
+}
 
 export function generationSessionOptions(options: GenerationSessionOptions): EngineSessionOptions {
   return {
@@ -55,7 +65,7 @@ export class GenerationSession {
     readonly layout: AdapterLayout,
     /** Positions the model was trained for (max_position_embeddings); the cache never grows past it. */
     readonly maxPositions: number,
-    private readonly dims: { layers: number; kvHeads: number; headDim: number },
+    private readonly dims: { layers: number; heads: number; kvHeads: number; headDim: number },
     prefillChunk: number,
   ) {
     this.#prefillChunk = prefillChunk;
@@ -68,7 +78,7 @@ export class GenerationSession {
     const path = await writeGraphFile(model.dir, graphFileName('generate', bytes), bytes);
     const session = await EngineSession.create(path, generationSessionOptions(options));
     const c = model.spec.config;
-    const dims = { layers: c.numLayers, kvHeads: c.numKvHeads, headDim: c.headDim };
+    const dims = { layers: c.numLayers, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: c.headDim };
     return new GenerationSession(session, layout, c.maxPositionEmbeddings, dims, options.prefillChunk ?? DEFAULT_PREFILL_CHUNK);
   }
 
@@ -97,8 +107,10 @@ export class GenerationSession {
     }
     let state = cache;
     let logits: Float32Array | undefined;
-    for (let start = 0; start < tokens.length; start += this.#prefillChunk) {
-      ({ logits, cache: state } = await this.#run(state, tokens.slice(start, start + this.#prefillChunk), params));
+    for (let start = 0; start < tokens.length; ) {
+      const end = start + prefillChunkAt(state.length, this.dims.heads, this.#prefillChunk);
+      ({ logits, cache: state } = await this.#run(state, tokens.slice(start, end), params));
+      start = end;
     }
     return { logits: logits!, cache: state };
   }
