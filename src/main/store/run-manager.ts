@@ -141,9 +141,14 @@ export class RunManager {
     return getRun(this.library, id);
   }
 
+  /** Whether this process is training the run or has it queued. */
+  owns(id: number): boolean {
+    return this.#active?.runId === id || this.#queue.some((q) => q.runId === id);
+  }
+
   /** Resolves with the run once it is no longer queued, running or paused in this process. */
   finished(id: number): Promise<RunRecord> {
-    if (this.#active?.runId !== id && !this.#queue.some((q) => q.runId === id)) return Promise.resolve(getRun(this.library, id));
+    if (!this.owns(id)) return Promise.resolve(getRun(this.library, id));
     return new Promise((resolve, reject) => {
       const list = this.#waiters.get(id) ?? [];
       list.push({ resolve, reject });

@@ -10,14 +10,23 @@ import type { DatasetRecord, ModelRecord, RunRecord, RunSettings } from './recor
 import { runSettingsSchema } from './run-settings-schema';
 
 type PathOptions = 'model' | 'data' | 'out' | 'resume';
+/**
+ * How to read the data file (its format, column mapping, text unit, a separate validation file):
+ * properties of the dataset, recorded when it is imported, not settings of a run. The data
+ * importer adds these to TrainOptions; they are named here so the guard below holds before and after.
+ */
+type DataReadingOptions = 'format' | 'columns' | 'textUnit' | 'validationData';
+type TrainerSettings = Omit<TrainOptions, PathOptions | DataReadingOptions>;
 
-// Compile-time guard: RunSettings must be exactly the trainer's options without the paths, so a
-// new trainer option cannot be silently dropped from stored runs.
+// Compile-time guards: RunSettings must have exactly the trainer's settings (same keys, same
+// types), so a new trainer option cannot be silently dropped from stored runs.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const settingsMatchTrainer: Same<RunSettings, Omit<TrainOptions, PathOptions>> = true;
-const settingsMatchSchema: Same<RunSettings, v.InferOutput<typeof runSettingsSchema>> = true;
-void settingsMatchTrainer;
-void settingsMatchSchema;
+const sameKeys: Same<keyof RunSettings, keyof TrainerSettings> = true;
+const sameTypes: Same<RunSettings, TrainerSettings> = true;
+const schemaMatches: Same<RunSettings, v.InferOutput<typeof runSettingsSchema>> = true;
+void sameKeys;
+void sameTypes;
+void schemaMatches;
 
 /** The trainer's defaults overridden by `given`, checked (target names included). */
 export function completeSettings(given: Partial<RunSettings>): RunSettings {

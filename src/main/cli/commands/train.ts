@@ -1,24 +1,18 @@
 /** `hyperadapt train`: fine-tune a model folder on a data file and save a HyperAdapt adapter. */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { HYPERADAPT_TARGET_MODULES } from '../../engine/models/targets';
 import type { TrainingResult } from '../../engine/train/run-training';
 import { TrainingJob } from '../../engine/train/training-job';
-import { TRAIN_DEFAULTS, type DeviceChoice, type TrainOptions } from '../../engine/train/train-options';
-import type { ScheduleKind } from '../../engine/train/schedule';
+import type { TrainOptions } from '../../engine/train/train-options';
 import { createOutput } from '../output';
-import { fraction, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../parse';
+import { addTrainingFlags, trainingSettings, type TrainingFlags } from '../training-flags';
 
-interface TrainFlags extends Omit<TrainOptions, 'targets'> {
-  targets?: string;
+interface TrainFlags extends TrainingFlags {
+  model: string;
+  data: string;
+  out: string;
+  resume?: string;
   json?: boolean;
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
 }
 
 function formatDuration(ms: number): string {
@@ -27,40 +21,19 @@ function formatDuration(ms: number): string {
 }
 
 export function registerTrain(program: Command): void {
-  const d = TRAIN_DEFAULTS;
-  program
+  const command = program
     .command('train')
     .description('train a HyperAdapt adapter on a data file (JSONL: {"prompt","completion"} or {"input_ids","labels"})')
     .requiredOption('--model <dir>', 'Hugging Face model folder')
     .requiredOption('--data <file>', 'training data (JSONL)')
-    .requiredOption('--out <dir>', 'where the adapter, checkpoints and log go')
-    .option('--targets <modules>', `comma-separated linears to adapt (default: ${HYPERADAPT_TARGET_MODULES.join(',')})`)
-    .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
-    .option('--epochs <n>', 'passes over the training rows', positiveNumber, d.epochs)
-    .option('--steps <n>', 'optimizer steps (overrides --epochs)', positiveInt)
-    .option('--batch-size <n>', 'rows per micro-batch', positiveInt, d.batchSize)
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', positiveInt, d.gradAccum)
-    .option('--max-length <n>', 'tokens per row; longer rows lose their tail', positiveInt, d.maxLength)
-    .option('--schedule <kind>', 'constant, linear or cosine', oneOf<ScheduleKind>(['constant', 'linear', 'cosine']), d.schedule)
-    .option('--warmup <n>', 'warmup steps (default 5% of the run)', nonNegativeInt)
-    .option('--weight-decay <x>', 'decoupled weight decay toward 1', nonNegativeNumber, d.weightDecay)
-    .option('--clip <x>', 'global gradient-norm limit (0: off)', nonNegativeNumber, d.clip)
-    .option('--seed <n>', 'seed for shuffling and the validation split', nonNegativeInt, d.seed)
-    .option('--no-shuffle', 'visit rows in file order')
-    .option('--val-split <x>', 'fraction of rows held out for validation (0: none)', fraction, d.valSplit)
-    .option('--eval-every <n>', 'validate every N steps (default: 10 times per run)', positiveInt)
-    .option('--save-every <n>', 'checkpoint every N steps (default: as --eval-every)', positiveInt)
-    .option('--keep-checkpoints <n>', 'newest checkpoints kept', positiveInt, d.keepCheckpoints)
-    .option('--patience <n>', 'validations without improvement before stopping early (0: never)', nonNegativeInt, d.patience)
-    .option('--min-delta <x>', 'smallest validation-loss drop that counts as improvement', nonNegativeNumber, d.minDelta)
+    .requiredOption('--out <dir>', 'where the adapter, checkpoints and log go');
+  addTrainingFlags(command)
     .option('--resume <checkpoint>', 'continue from a checkpoint folder (out/checkpoints/step-…)')
-    .option('--device <device>', 'auto, cpu or cuda', oneOf<DeviceChoice>(['auto', 'cpu', 'cuda']), d.device)
-    .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveInt)
     .option('--json', 'one JSON line per step and per validation')
     .action(async (flags: TrainFlags) => {
-      const { json, targets, ...rest } = flags;
+      const { json, model, data, out: outDir, resume, ...settings } = flags;
       const out = createOutput(Boolean(json));
-      const options: TrainOptions = { ...rest, ...(targets ? { targets: list(targets) } : {}) };
+      const options: TrainOptions = { ...trainingSettings(settings), model, data, out: outDir, ...(resume ? { resume } : {}) };
       // First Ctrl-C: finish the current step, checkpoint and save; a second one quits at once.
       const job = new TrainingJob(options);
       let stopRequested = false;
