@@ -3,15 +3,17 @@ import type { Command } from 'commander';
 import { createOnnxTrainingBackend } from '../../engine/train/onnx-backend';
 import { runEvaluation, type EvalOptions } from '../../engine/train/run-evaluation';
 import { TRAIN_DEFAULTS, type DeviceChoice } from '../../engine/train/train-options';
+import { addDataFlags } from '../data-flags';
 import { createOutput } from '../output';
 import { oneOf, positiveInt } from '../parse';
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('mean loss over the supervised tokens of a data file, for the base model or with an adapter')
     .requiredOption('--model <dir>', 'Hugging Face model folder')
-    .requiredOption('--data <file>', 'data (JSONL: {"prompt","completion"} or {"input_ids","labels"})')
+    .requiredOption('--data <file>', 'data file: .jsonl, .json, .csv, .tsv, .txt or .parquet (formats as in `hyperadapt data check`)');
+  addDataFlags(command)
     .option('--adapter <dir>', 'adapter folder (adapter_model.safetensors + adapter_config.json)')
     .option('--batch-size <n>', 'rows per micro-batch', positiveInt, TRAIN_DEFAULTS.batchSize)
     .option('--max-length <n>', 'tokens per row; longer rows lose their tail', positiveInt, TRAIN_DEFAULTS.maxLength)
