@@ -58,18 +58,14 @@ export function generationSessionOptions(options: GenerationSessionOptions): Eng
 }
 
 export class GenerationSession {
-  readonly #prefillChunk: number;
-
   private constructor(
     private readonly session: EngineSession,
     readonly layout: AdapterLayout,
     /** Positions the model was trained for (max_position_embeddings); the cache never grows past it. */
     readonly maxPositions: number,
     private readonly dims: { layers: number; heads: number; kvHeads: number; headDim: number },
-    prefillChunk: number,
-  ) {
-    this.#prefillChunk = prefillChunk;
-  }
+    private readonly prefillChunk: number,
+  ) {}
 
   /** Builds the graph for `layout`'s targets, writes it into the model folder and loads it. */
   static async open(model: Pick<HfModel, 'dir' | 'spec' | 'weights'>, layout: AdapterLayout, options: GenerationSessionOptions = {}): Promise<GenerationSession> {
@@ -108,7 +104,7 @@ export class GenerationSession {
     let state = cache;
     let logits: Float32Array | undefined;
     for (let start = 0; start < tokens.length; ) {
-      const end = start + prefillChunkAt(state.length, this.dims.heads, this.#prefillChunk);
+      const end = start + prefillChunkAt(state.length, this.dims.heads, this.prefillChunk);
       ({ logits, cache: state } = await this.#run(state, tokens.slice(start, end), params));
       start = end;
     }
