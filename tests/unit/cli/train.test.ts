@@ -75,6 +75,19 @@ describe('hyperadapt train and eval', () => {
     expect(config.target_modules).toHaveLength(7);
   });
 
+  it('trains on a CSV through --columns, validating on --validation-data', async () => {
+    const csv = join(dir, 'sums.csv');
+    await writeFile(csv, ['question,answer', ...Array.from({ length: 8 }, (_, i) => `"${i} plus 1 is",${i + 1}`)].join('\n'));
+    const validation = join(dir, 'sums-val.csv');
+    await writeFile(validation, ['question,answer', '"9 plus 1 is",10', '"8 plus 2 is",10'].join('\n'));
+    const { code, stderr } = await runCli([
+      'train', '--model', model, '--data', csv, '--columns', 'prompt=question,completion=answer', '--validation-data', validation,
+      '--out', join(dir, 'csv-run'), '--steps', '2', '--max-length', '32', '--json',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('(8 training rows, 2 validation rows)');
+  });
+
   it('fails before training with every bad row named', async () => {
     const bad = join(dir, 'bad.jsonl');
     await writeFile(bad, `${rows[0]}\n{"prompt": "x"}\nnot json\n`);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { TrainingResult } from '../../engine/train/run-training';
 import { TrainingJob } from '../../engine/train/training-job';
 import type { TrainOptions } from '../../engine/train/train-options';
+import { addDataFlags } from '../data-flags';
 import { createOutput } from '../output';
 import { addTrainingFlags, trainingSettings, type TrainingFlags } from '../training-flags';
 
@@ -23,11 +24,12 @@ function formatDuration(ms: number): string {
 export function registerTrain(program: Command): void {
   const command = program
     .command('train')
-    .description('train a HyperAdapt adapter on a data file (JSONL: {"prompt","completion"} or {"input_ids","labels"})')
+    .description('train a HyperAdapt adapter on a data file (every format `hyperadapt data check` reads, checked before training starts)')
     .requiredOption('--model <dir>', 'Hugging Face model folder')
-    .requiredOption('--data <file>', 'training data (JSONL)')
+    .requiredOption('--data <file>', 'training data: .jsonl, .json, .csv, .tsv, .txt or .parquet')
     .requiredOption('--out <dir>', 'where the adapter, checkpoints and log go');
-  addTrainingFlags(command)
+  addDataFlags(addTrainingFlags(command))
+    .option('--validation-data <file>', 'validation rows from this file (read like --data) instead of holding out --val-split of the training rows')
     .option('--resume <checkpoint>', 'continue from a checkpoint folder (out/checkpoints/step-…)')
     .option('--json', 'one JSON line per step and per validation')
     .action(async (flags: TrainFlags) => {
