@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { APP_VERSION } from '../system/system-info';
 import { registerDev } from './commands/dev';
 import { registerEval } from './commands/eval';
+import { registerGenerate } from './commands/generate';
 import { registerInfo } from './commands/info';
 import { registerTrain } from './commands/train';
 import { reportFailure } from './output';
@@ -17,5 +18,6 @@ registerInfo(program);
 registerDev(program);
 registerTrain(program);
 registerEval(program);
+registerGenerate(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));
