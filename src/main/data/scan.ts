@@ -100,22 +100,28 @@ function firstLearned(example: TrainingExample): number {
   return -1;
 }
 
-/** The first rows (with every problem record among them), read ahead to decide the format. */
-async function readSample(records: AsyncIterator<SourceRecord>): Promise<{ buffered: SourceRecord[]; done: boolean }> {
-  const buffered: SourceRecord[] = [];
-  let readable = 0;
-  while (readable < SAMPLE_ROWS) {
+type ReadableRecord = Extract<SourceRecord, { fields: unknown }>;
+type ProblemRecord = Extract<SourceRecord, { problem: unknown }>;
+
+/**
+ * The first readable rows, read ahead to decide the format. Problem records on the way are
+ * handed to `onProblem` at once rather than held, so a file that starts with a million bad
+ * lines costs no memory here.
+ */
+async function readSample(records: AsyncIterator<SourceRecord>, onProblem: (record: ProblemRecord) => void): Promise<{ buffered: ReadableRecord[]; done: boolean }> {
+  const buffered: ReadableRecord[] = [];
+  while (buffered.length < SAMPLE_ROWS) {
     const next = await records.next();
     if (next.done) return { buffered, done: true };
-    buffered.push(next.value);
-    if ('fields' in next.value) readable += 1;
+    if ('fields' in next.value) buffered.push(next.value);
+    else onProblem(next.value);
   }
   return { buffered, done: false };
 }
 
-function checkMapping(path: string, mapping: ColumnMapping, sample: readonly SourceRecord[]): void {
+function checkMapping(path: string, mapping: ColumnMapping, sample: readonly ReadableRecord[]): void {
   const seen = new Set<string>();
-  for (const record of sample) if ('fields' in record) for (const key of Object.keys(record.fields)) seen.add(key);
+  for (const record of sample) for (const key of Object.keys(record.fields)) seen.add(key);
   for (const [field, column] of Object.entries(mapping)) {
     if (!seen.has(column)) {
       throw new DatasetFileError(path, `column "${column}" (given for "${field}") is in none of the first rows`, `the rows have: ${[...seen].slice(0, 12).map((k) => `"${k}"`).join(', ') || 'no fields'}`);
@@ -134,18 +140,24 @@ export async function scanFile(path: string, options: DatasetOptions, keepExampl
   const { maxLength } = options;
   const source = await openSource(path, options.textUnit);
   const iterator = source.records[Symbol.asyncIterator]();
-  const sample = await readSample(iterator);
+  const log = new IssueLog();
+  const rows = { total: 0, valid: 0, invalid: 0 };
+  const reportProblem = (record: ProblemRecord) => {
+    rows.total += 1;
+    rows.invalid += 1;
+    log.add({ row: record.row, line: record.line }, record.problem);
+  };
+
+  const sample = await readSample(iterator, reportProblem);
   checkMapping(path, mapping, sample.buffered);
   const detection = detectFormat(
-    sample.buffered.flatMap((record) => ('fields' in record ? [applyColumns(record.fields, mapping)] : [])),
+    sample.buffered.map((record) => applyColumns(record.fields, mapping)),
     options.format ?? null,
   );
   const format = detection.format;
-  // With no readable row there is nothing to detect, and every row read is reported as it is.
+  // No readable row in the whole file: nothing to detect, and every row is already reported.
   if (format === null && detection.sampled > 0) throw noFormatError(path, detection);
 
-  const log = new IssueLog();
-  const rows = { total: 0, valid: 0, invalid: 0 };
   const valid: ValidRows = { count: 0, rows: new IntList(), lines: new IntList(), usable: new IntList() };
   const usable: UsableRows = { count: 0, valid: new IntList(), supervised: new IntList(), group: new IntList() };
   const index = new DuplicateIndex();
@@ -170,13 +182,9 @@ export async function scanFile(path: string, options: DatasetOptions, keepExampl
   };
 
   const handle = (record: SourceRecord) => {
+    if ('problem' in record) return reportProblem(record);
     rows.total += 1;
     const position: Position = { row: record.row, line: record.line };
-    if ('problem' in record) {
-      rows.invalid += 1;
-      log.add(position, record.problem);
-      return;
-    }
     const fields = applyColumns(record.fields, mapping);
     const warnings: Problem[] = [];
     let canonical: CanonicalRow;

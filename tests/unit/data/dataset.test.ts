@@ -78,6 +78,13 @@ describe('checkDataset on nasty files', () => {
     expect(endsWithUser.ok).toBe(true);
   });
 
+  it('a file that starts with hundreds of bad lines: the format comes from the readable rows after them', async () => {
+    const lines = [...Array.from({ length: 300 }, () => 'not json'), ...Array.from({ length: 3 }, (_, i) => JSON.stringify({ text: `doc ${i}` }))];
+    const report = await checkDataset(await files.write('bad-start.jsonl', lines.join('\n')), options());
+    expect(report.train).toMatchObject({ detection: { format: 'text', sampled: 3 }, rows: { total: 303, invalid: 300, usable: 3 }, issueCounts: { 'invalid-json': 300 } });
+    expect(report.train.issues[0]).toMatchObject({ line: 1, code: 'invalid-json' });
+  });
+
   it('invalid UTF-8: the row and the byte', async () => {
     const path = await files.write('latin1.jsonl', Buffer.concat([Buffer.from('{"text":"fine"}\n{"text":"na'), Buffer.from([0xef, 0x76]), Buffer.from('e"}\n')]));
     const report = await checkDataset(path, options());
