@@ -17,6 +17,7 @@ import type {
   RunValidationEvent,
 } from '../store/records';
 import { RUN_STATUSES } from '../store/records';
+import { datasetReadOptionsSchema } from '../store/dataset-read-options';
 import { runSettingsInputSchema } from '../store/run-settings-schema';
 import { method } from './method';
 
@@ -85,7 +86,10 @@ export const libraryMethods = {
 
   'datasets.list': method<DatasetRecord[]>()('Datasets in the library.', v.strictObject({})),
   'datasets.get': method<DatasetRecord>()('One dataset.', byId),
-  'datasets.add': method<AddDatasetResult>()('Copies a data file into the library, addressed by its content hash.', v.strictObject({ path, name: v.optional(name) })),
+  'datasets.add': method<AddDatasetResult>()(
+    'Copies a data file into the library, addressed by its content hash, with its pre-flight report; readOptions (format, columns, text unit) are kept for every run on it.',
+    v.strictObject({ path, name: v.optional(name), readOptions: v.optional(datasetReadOptionsSchema) }),
+  ),
   'datasets.rename': method<DatasetRecord>()('Renames a dataset.', rename),
   'datasets.tag': method<DatasetRecord>()("Replaces a dataset's tags.", tag),
   'datasets.delete': method<Deleted>()("Deletes a dataset and the library's copy; refused while runs use it.", byId),

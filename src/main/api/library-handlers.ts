@@ -47,7 +47,8 @@ export const libraryHandlers: LibraryHandlers = {
 
   'datasets.list': async (_input, { library }) => listDatasets(library.library),
   'datasets.get': async ({ id }, { library }) => getDataset(library.library, id),
-  'datasets.add': ({ path, name }, { library }) => addDataset(library.library, path, name === undefined ? {} : { name }),
+  'datasets.add': ({ path, name, readOptions }, { library }) =>
+    addDataset(library.library, path, { ...(name === undefined ? {} : { name }), ...(readOptions === undefined ? {} : { readOptions }) }),
   'datasets.rename': async ({ id, name }, { library }) => {
     renameEntry(library.library, 'dataset', id, name);
     return getDataset(library.library, id);

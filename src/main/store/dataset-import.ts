@@ -5,22 +5,39 @@
  * Datasets are copied, never hard-linked (unlike models): people edit data files in place, and
  * a linked copy would change with them, silently, under runs that trained on the old content.
  *
- * What a file contains (format, rows, the pre-flight report) is the data importer's business;
- * the library takes a `describe` function and records what it says.
+ * What a file contains (format, rows, token statistics, the pre-flight report) is the data
+ * layer's business (src/main/data/describe-dataset.ts); the library records what it says.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File } from '../fs/hash';
 import { findDatasetByContent, insertDataset } from './datasets';
-import { describeJsonlDataset, type DescribeDataset } from './dataset-description';
+import { datasetDescriber } from '../data/describe-dataset';
+import type { DatasetReadOptions } from './dataset-read-options';
 import type { Library } from './library';
 import { linkOrCopy } from './link-or-copy';
 import type { DatasetRecord } from './records';
 import { createStagingFolder } from './staging';
 
+/** What the library records about a data file's contents; the objects are stored as JSON. */
+export interface DatasetDescription {
+  format: string;
+  rows: number;
+  tokenStats: object | null;
+  report: object | null;
+}
+
+/** Describes a data file (its bytes are already in the library), read as `readOptions` say. */
+export type DescribeDataset = (file: string, readOptions: DatasetReadOptions) => Promise<DatasetDescription>;
+
+/** The data layer's check with the training defaults; without a model, token statistics cover pre-tokenized rows only. */
+const describeWithDataLayer: DescribeDataset = (file, readOptions) => datasetDescriber(readOptions)(file);
+
 export interface AddDatasetOptions {
   name?: string;
+  /** How to read the file: stored with the dataset and used by every run on it. */
+  readOptions?: DatasetReadOptions;
   describe?: DescribeDataset;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
@@ -32,7 +49,7 @@ export interface AddDatasetResult {
 }
 
 export async function addDataset(library: Library, file: string, options: AddDatasetOptions = {}): Promise<AddDatasetResult> {
-  const { describe = describeJsonlDataset, onProgress } = options;
+  const { describe = describeWithDataLayer, onProgress, readOptions = {} } = options;
   const source = await realpath(file);
   if (!(await stat(source)).isFile()) throw new Error(`${file} is not a file: a dataset is one data file.`);
   const sha256 = await sha256File(source);
@@ -46,7 +63,8 @@ export async function addDataset(library: Library, file: string, options: AddDat
     await linkOrCopy(source, copy, onProgress, false);
     const copied = await sha256File(copy);
     if (copied !== sha256) throw new Error(`${file} changed while it was being copied; add it again once nothing is writing to it.`);
-    const description = await describe(copy);
+    // The report names the user's file, whose lines they can go and fix; the copy is the same bytes (checked above).
+    const description = await describe(source, readOptions);
     const { size } = await stat(copy);
     const final = join(library.folder('datasets'), sha256.slice(0, 16));
     return library.db.transaction((): AddDatasetResult => {
@@ -59,6 +77,7 @@ export async function addDataset(library: Library, file: string, options: AddDat
         path: join(final, fileName),
         sourcePath: source,
         contentSha256: sha256,
+        readOptions,
         format: description.format,
         rows: description.rows,
         sizeBytes: size,

@@ -1,5 +1,6 @@
 /** The datasets table: one row per distinct data file (by content hash) in the library. */
 import { dirname } from 'node:path';
+import { datasetReadOptionsSchema } from './dataset-read-options';
 import { InUseError, NotFoundError, type LibraryKind } from './errors';
 import { jsonValueSchema, readJson, tagsSchema } from './json-column';
 import type { Library } from './library';
@@ -12,6 +13,7 @@ interface DatasetRow {
   path: string;
   source_path: string;
   content_sha256: string;
+  read_options: string;
   format: string;
   rows: number;
   size_bytes: number;
@@ -21,12 +23,13 @@ interface DatasetRow {
   added_at: string;
 }
 
-export type NewDataset = Omit<DatasetRecord, 'id' | 'tags' | 'addedAt'>;
+/** A dataset to record; its statistics and report are plain-data objects, stored as JSON. */
+export type NewDataset = Omit<DatasetRecord, 'id' | 'tags' | 'addedAt' | 'tokenStats' | 'report'> & { tokenStats: object | null; report: object | null };
 
 const statements = preparedFor((db) => ({
   insert: db.prepare<Omit<DatasetRow, 'id' | 'tags'>, never>(
-    `INSERT INTO datasets (name, path, source_path, content_sha256, format, rows, size_bytes, token_stats, report, added_at)
-     VALUES (@name, @path, @source_path, @content_sha256, @format, @rows, @size_bytes, @token_stats, @report, @added_at)`,
+    `INSERT INTO datasets (name, path, source_path, content_sha256, read_options, format, rows, size_bytes, token_stats, report, added_at)
+     VALUES (@name, @path, @source_path, @content_sha256, @read_options, @format, @rows, @size_bytes, @token_stats, @report, @added_at)`,
   ),
   get: db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?'),
   byContent: db.prepare<[string], DatasetRow>('SELECT * FROM datasets WHERE content_sha256 = ?'),
@@ -43,6 +46,7 @@ function toRecord(library: Library, row: DatasetRow): DatasetRecord {
     path: library.resolve(row.path),
     sourcePath: row.source_path,
     contentSha256: row.content_sha256,
+    readOptions: readJson(datasetReadOptionsSchema, row.read_options, `${where}, read_options`),
     format: row.format,
     rows: row.rows,
     sizeBytes: row.size_bytes,
@@ -59,6 +63,7 @@ export function insertDataset(library: Library, dataset: NewDataset): DatasetRec
     path: library.store(dataset.path),
     source_path: dataset.sourcePath,
     content_sha256: dataset.contentSha256,
+    read_options: JSON.stringify(dataset.readOptions),
     format: dataset.format,
     rows: dataset.rows,
     size_bytes: dataset.sizeBytes,

@@ -1,7 +1,10 @@
 /**
  * The library's records as the rest of the app sees them (the API returns these). Types only,
- * with no imports: the renderer typechecks the API contract, which uses them.
+ * importing nothing that needs Node: the renderer typechecks the API contract, which uses them.
  */
+import type { DatasetReadOptions } from './dataset-read-options';
+
+export type { DatasetReadOptions } from './dataset-read-options';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -40,6 +43,9 @@ export interface DatasetRecord {
   path: string;
   sourcePath: string;
   contentSha256: string;
+  /** How the file is read (forced format, column mapping, text unit); {} for detection alone. */
+  readOptions: DatasetReadOptions;
+  /** The format it was read as, "<file type>:<format>" (e.g. "jsonl:chat"). */
   format: string;
   rows: number;
   sizeBytes: number;

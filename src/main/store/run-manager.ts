@@ -55,7 +55,7 @@ interface ActiveJob {
   recordingError: Error | null;
 }
 
-/** How often a process looks for requests other processes left for its runs. */
+/** How often a process looks for requests other processes left for its runs, by default. */
 const REQUEST_POLL_MS = 1000;
 const RESUMABLE: readonly string[] = ['interrupted', 'cancelled', 'failed'];
 
@@ -70,6 +70,7 @@ export class RunManager {
     private readonly library: Library,
     private readonly listeners: RunListeners = {},
     private readonly createJob: JobFactory = (options) => new TrainingJob(options),
+    private readonly requestPollMs = REQUEST_POLL_MS,
   ) {}
 
   /** Creates a run with the trainer's defaults under `settings`, and queues it. */
@@ -304,7 +305,7 @@ export class RunManager {
 
   #startPolling(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => this.#pollRequests(), REQUEST_POLL_MS);
+    this.#timer = setInterval(() => this.#pollRequests(), this.requestPollMs);
     this.#timer.unref(); // never what keeps a process alive
   }
 

@@ -10,11 +10,7 @@ import type { DatasetRecord, ModelRecord, RunRecord, RunSettings } from './recor
 import { runSettingsSchema } from './run-settings-schema';
 
 type PathOptions = 'model' | 'data' | 'out' | 'resume';
-/**
- * How to read the data file (its format, column mapping, text unit, a separate validation file):
- * properties of the dataset, recorded when it is imported, not settings of a run. The data
- * importer adds these to TrainOptions; they are named here so the guard below holds before and after.
- */
+/** How to read the data file: recorded with the dataset (DatasetRecord.readOptions), not a run setting. */
 type DataReadingOptions = 'format' | 'columns' | 'textUnit' | 'validationData';
 type TrainerSettings = Omit<TrainOptions, PathOptions | DataReadingOptions>;
 
@@ -41,5 +37,5 @@ export function completeSettings(given: Partial<RunSettings>): RunSettings {
 }
 
 export function trainOptionsFor(run: RunRecord, model: ModelRecord, dataset: DatasetRecord, resume: string | null): TrainOptions {
-  return { ...run.settings, model: model.path, data: dataset.path, out: run.path, ...(resume ? { resume } : {}) };
+  return { ...run.settings, ...dataset.readOptions, model: model.path, data: dataset.path, out: run.path, ...(resume ? { resume } : {}) };
 }

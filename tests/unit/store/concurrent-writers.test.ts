@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { metricsOf } from '../../../src/main/store/metrics';
 import { createRun } from '../../../src/main/store/runs';
@@ -9,17 +10,30 @@ import { scratchLibrary } from './helpers/fixtures';
 
 const WRITER = join(import.meta.dirname, 'helpers', 'write-metrics.ts');
 const TSX = createRequire(import.meta.url).resolve('tsx/cjs');
-const COUNT = 400;
+const COUNT = 300;
 
-function writer(dataDirectory: string, runId: number, split: string, startAt: number): Promise<{ first: number; last: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', TSX, WRITER, dataDirectory, String(runId), split, String(COUNT), String(startAt)]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as { first: number; last: number }) : reject(new Error(`writer exited ${code}: ${stderr}`))));
+interface Writer {
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<{ first: number; last: number }>;
+}
+
+/** A writer child: `ready` once its library is open, writing once told to `go`. */
+function writer(dataDirectory: string, runId: number, split: string): Writer {
+  const child = spawn(process.execPath, ['--require', TSX, WRITER, dataDirectory, String(runId), split, String(COUNT)]);
+  const lines: string[] = [];
+  let stderr = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    if (line === 'ready') markReady();
   });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ first: number; last: number }>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(lines.at(-1)!) as { first: number; last: number }) : reject(new Error(`writer exited ${code}: ${stderr}`)))),
+  );
+  return { ready, go: () => child.stdin.end('go\n'), done };
 }
 
 describe('two processes writing metrics at once', () => {
@@ -33,8 +47,10 @@ describe('two processes writing metrics at once', () => {
     const run = createRun(library, { name: 'shared', modelId: 1, datasetId: 1, settings: completeSettings({}) });
 
     // Both write the same run (and update its row) while this process holds the library open too.
-    const startAt = Date.now() + 2500; // both children loaded and waiting by then
-    const [train, validation] = await Promise.all([writer(library.dataDirectory, run.id, 'train', startAt), writer(library.dataDirectory, run.id, 'validation', startAt)]);
+    const writers = [writer(library.dataDirectory, run.id, 'train'), writer(library.dataDirectory, run.id, 'validation')];
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.go();
+    const [train, validation] = (await Promise.all(writers.map((w) => w.done))) as [{ first: number; last: number }, { first: number; last: number }];
     expect(train.first).toBeLessThan(validation.last); // the two really wrote at the same time
     expect(validation.first).toBeLessThan(train.last);
 

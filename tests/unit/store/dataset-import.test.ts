@@ -7,20 +7,31 @@ import { deleteDataset, getDataset, listDatasets } from '../../../src/main/store
 import { scratchLibrary, tinyDataFile } from './helpers/fixtures';
 
 describe('addDataset', () => {
-  it('copies the file into the library under its content hash and records what it holds', async () => {
+  it("copies the file into the library under its content hash and records the data layer's report on it", async () => {
     const library = await scratchLibrary();
     const file = await tinyDataFile(12);
-    await writeFile(file, (await readFile(file, 'utf8')) + 'not json\n{"text": "unknown shape"}\n');
+    await writeFile(file, (await readFile(file, 'utf8')) + 'not json\n{"text": "another format"}\n');
     const { dataset, added } = await addDataset(library, file);
     const sha = await sha256File(file);
     expect(added).toBe(true);
-    expect(dataset).toMatchObject({ name: 'rows.jsonl', contentSha256: sha, format: 'jsonl:pre-tokenized', rows: 14, sourcePath: file });
-    expect(dataset.report).toEqual({ shapes: { 'pre-tokenized': 12 }, notJson: { count: 1, lines: [13] }, unknownShape: { count: 1, lines: [14] } });
+    expect(dataset).toMatchObject({ name: 'rows.jsonl', contentSha256: sha, format: 'jsonl:pretokenized', rows: 14, sourcePath: file, readOptions: {} });
+    expect(dataset.tokenStats).toMatchObject({ max: 4, truncatedRows: 0 });
+    // The report is stored whole and names the user's file and the lines to fix there.
+    expect(dataset.report).toMatchObject({ train: { file, rows: { total: 14, valid: 12, invalid: 2 }, issues: [{ line: 13, code: 'invalid-json' }, { line: 14, code: 'wrong-format' }] } });
     expect(dataset.path).toBe(join(library.folder('datasets'), sha.slice(0, 16), 'rows.jsonl'));
     // A copy, not a link: editing the original later must not change what runs trained on.
     expect((await stat(dataset.path)).ino).not.toBe((await stat(file)).ino);
     expect(await sha256File(dataset.path)).toBe(sha);
     expect(getDataset(library, dataset.id)).toEqual(dataset);
+  });
+
+  it('records how the file is read, and reads it so', async () => {
+    const library = await scratchLibrary();
+    const file = join(dirname(await tinyDataFile(1)), 'qa.jsonl');
+    await writeFile(file, ['{"question": "2+2?", "answer": "4"}', '{"question": "3+3?", "answer": "6"}'].join('\n') + '\n');
+    const { dataset } = await addDataset(library, file, { readOptions: { columns: { prompt: 'question', completion: 'answer' } } });
+    expect(dataset).toMatchObject({ format: 'jsonl:prompt-completion', rows: 2, readOptions: { columns: { prompt: 'question', completion: 'answer' } } });
+    expect(dataset.report).toMatchObject({ train: { rows: { valid: 2, invalid: 0 } } });
   });
 
   it('adds the same content once, whatever the file is called', async () => {

@@ -66,22 +66,22 @@ describe('RunManager', () => {
       },
     });
     // Long enough that pause, resume and cancel, each honoured at a step boundary, land well before the end.
-    const { id } = manager.start({ modelId, datasetId, settings: { ...QUICK, steps: 40, saveEvery: 100 } });
+    const { id } = manager.start({ modelId, datasetId, settings: { ...QUICK, steps: 200, evalEvery: 100, saveEvery: 1000 } });
     const stopped = await manager.finished(id);
     expect(stopped.status).toBe('cancelled');
     expect(statuses).toEqual(expect.arrayContaining(['queued', 'running', 'paused', 'cancelled']));
     expect(stopped.step).toBeGreaterThanOrEqual(3);
-    expect(stopped.step).toBeLessThan(40);
+    expect(stopped.step).toBeLessThan(200);
     expect(checkpointsOf(library, id).map((c) => c.step)).toEqual([stopped.step]); // the cancel's own checkpoint
     expect(listAdapters(library)).toEqual([]); // a cancelled run has no adapter until it finishes
 
     const resumed = await manager.resume(id);
     expect(resumed.status).toBe('running'); // nothing else is training, so it starts at once
     const done = await manager.finished(id);
-    expect(done).toMatchObject({ status: 'completed', step: 40 });
+    expect(done).toMatchObject({ status: 'completed', step: 200 });
     expect(checkpointsOf(library, id).find((c) => c.step === stopped.step)).toMatchObject({ status: 'valid', verifiedAt: expect.any(String) });
     const trainSteps = metricsOf(library, id).filter((p) => p.split === 'train').map((p) => p.step);
-    expect(trainSteps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(trainSteps).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
   it('refuses to resume from checkpoints whose files no longer verify, saying why, and can start over', async () => {
@@ -120,15 +120,20 @@ describe('RunManager', () => {
 
   it("honours another process's cancel request, left in the run's row", async () => {
     const { library, modelId, datasetId } = await trainableLibrary();
-    const manager = new RunManager(library, {
-      onStep: (event) => {
-        if (event.step === 1) requestRunAction(library, event.runId, 'cancel');
+    const manager = new RunManager(
+      library,
+      {
+        onStep: (event) => {
+          if (event.step === 1) requestRunAction(library, event.runId, 'cancel');
+        },
       },
-    });
-    const { id } = manager.start({ modelId, datasetId, settings: { ...QUICK, steps: 400 } });
+      undefined,
+      20, // look for requests every 20 ms rather than every second
+    );
+    const { id } = manager.start({ modelId, datasetId, settings: { ...QUICK, steps: 2000, evalEvery: 1000 } });
     const stopped = await manager.finished(id);
     expect(stopped.status).toBe('cancelled');
-    expect(stopped.step).toBeLessThan(400);
+    expect(stopped.step).toBeLessThan(2000);
   });
 
   it('queues a second run until the first is done, and on close marks what it stopped as interrupted', async () => {

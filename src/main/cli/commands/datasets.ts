@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { callApi } from '../../api/call';
 import type { DatasetRecord } from '../../api/contract';
+import { FORMAT_NAMES, type Format } from '../../data/formats';
+import { TEXT_UNITS, type TextUnit } from '../../data/readers/txt';
 import { addLabelCommands } from '../label-commands';
 import { withLibrary } from '../library-session';
 import { createOutput } from '../output';
-import { positiveInt } from '../parse';
+import { oneOf, positiveInt } from '../parse';
 import { formatBytes, formatCount, formatTable } from '../table';
 
 function describe(dataset: DatasetRecord): string {
@@ -14,7 +16,8 @@ function describe(dataset: DatasetRecord): string {
     `  ${dataset.format}, ${formatCount(dataset.rows)} rows, ${formatBytes(dataset.sizeBytes)}`,
     `  in the library at ${dataset.path} (a copy of ${dataset.sourcePath})`,
     `  sha256 ${dataset.contentSha256}`,
-    ...(dataset.report === null ? [] : [`  report: ${JSON.stringify(dataset.report)}`]),
+    ...(Object.keys(dataset.readOptions).length > 0 ? [`  read with ${JSON.stringify(dataset.readOptions)}`] : []),
+    ...(dataset.report === null ? [] : ['  pre-flight report: stored with the dataset (--json shows it whole)']),
     ...(dataset.tags.length > 0 ? [`  tags: ${dataset.tags.join(', ')}`] : []),
   ].join('\n');
 }
@@ -51,11 +54,16 @@ export function registerDatasets(program: Command): void {
     .description('copy a data file into the library (addressed by its content hash; the file is never modified)')
     .argument('<file>', 'data file')
     .option('--name <name>', 'name in the library (default: the file name)')
+    .option('--format <format>', `read every row as this format (default: detected): ${FORMAT_NAMES.join(', ')}`, oneOf<Format>(FORMAT_NAMES))
+    .option('--text-unit <unit>', 'a .txt file: one row per line or per paragraph', oneOf<TextUnit>(TEXT_UNITS))
     .option('--json', 'print a JSON object')
-    .action(async (file: string, flags: { name?: string; json?: boolean }) => {
-      const result = await withLibrary((context) => callApi(context, 'datasets.add', { path: file, ...(flags.name ? { name: flags.name } : {}) }));
+    .action(async (file: string, flags: { name?: string; format?: Format; textUnit?: TextUnit; json?: boolean }) => {
+      const readOptions = { ...(flags.format ? { format: flags.format } : {}), ...(flags.textUnit ? { textUnit: flags.textUnit } : {}) };
+      const result = await withLibrary((context) => callApi(context, 'datasets.add', { path: file, readOptions, ...(flags.name ? { name: flags.name } : {}) }));
       createOutput(Boolean(flags.json)).result(result, () =>
-        result.added ? `Added dataset ${result.dataset.id}: ${result.dataset.name} (${formatCount(result.dataset.rows)} rows)` : `Already in the library as dataset ${result.dataset.id}: ${result.dataset.name}`,
+        result.added
+          ? `Added dataset ${result.dataset.id}: ${result.dataset.name} (${result.dataset.format}, ${formatCount(result.dataset.rows)} rows)`
+          : `Already in the library as dataset ${result.dataset.id}: ${result.dataset.name}`,
       );
     });
 

@@ -7,13 +7,17 @@
 import type { Database } from 'better-sqlite3';
 import { SchemaFromFutureError } from '../errors';
 import { migrate0001Init } from './0001-init';
+import { migrate0002DatasetReadOptions } from './0002-dataset-read-options';
 
 export interface Migration {
   version: number;
   update: (db: Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, update: migrate0001Init }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, update: migrate0001Init },
+  { version: 2, update: migrate0002DatasetReadOptions },
+];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
