@@ -8,7 +8,8 @@ import type { TrainingExample } from '../engine/train/examples';
 import { DatasetFileError, DatasetRowsError } from './errors';
 import { describePosition, type Position } from './issues';
 import { fileCheck, issuesOf, type DatasetReport, type SplitReport } from './report';
-import { scanFile, usablePosition, validPosition, type DatasetOptions, type ScannedFile } from './scan';
+import { usablePosition, validPosition } from './row-ledger';
+import { scanFile, type DatasetOptions, type ScannedFile } from './scan';
 
 export interface DatasetCheckOptions extends DatasetOptions {
   /** Fraction of the training rows held out for validation (at most MAX_VALIDATION_ROWS); ignored with validationFile. */

@@ -21,8 +21,6 @@ import type { TokenStats } from './token-stats';
 import { toExample } from './to-example';
 import type { TrainingExample } from '../engine/train/examples';
 
-export { usablePosition, validPosition } from './row-ledger';
-
 export interface ScanProgress {
   rows: number;
   bytes: number;
