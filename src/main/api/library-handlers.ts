@@ -11,7 +11,7 @@ import { addModel } from '../store/model-import';
 import { deleteModel, getModel, listModels } from '../store/models';
 import { compareRuns } from '../store/run-comparison';
 import { deleteRun } from '../store/run-deletion';
-import { getRun, listRuns } from '../store/runs';
+import { getRun, listRuns, markInterrupted } from '../store/runs';
 import { chooseDataDirectory, dataDirectoryState, type DataDirectoryState } from '../settings/data-directory-setting';
 import type { ApiContext, Handler } from './context';
 import type { DataDirectorySetting, libraryMethods } from './library-contract';
@@ -62,8 +62,13 @@ export const libraryHandlers: LibraryHandlers = {
     return { id };
   },
 
-  'runs.list': async (filter, { library }) => listRuns(library.library, filter),
+  // A process that died while training (a CLI run killed, say) shows as 'interrupted' at the next look, not only at the next start.
+  'runs.list': async (filter, { library }) => {
+    markInterrupted(library.library);
+    return listRuns(library.library, filter);
+  },
   'runs.get': async ({ id }, { library }) => {
+    markInterrupted(library.library);
     const run = getRun(library.library, id);
     return {
       run,

@@ -212,15 +212,17 @@ export function updateRunProgress(library: Library, id: number, progress: { step
 
 /**
  * Runs left queued, running or paused by a process that is gone become 'interrupted'.
- * Called whenever a process opens the library; returns the ids it changed.
+ * Called when a process opens the library and before runs are listed; returns the ids it
+ * changed. It looks first without the write lock, which it takes only when there is one to mark.
  */
 export function markInterrupted(library: Library): number[] {
+  const s = statements(library.db);
+  const orphaned = (rows: RunRow[]) => rows.filter((row) => !isOwnerAlive(row.owner_pid, row.owner_boot_ms));
+  if (orphaned(s.active.all()).length === 0) return [];
   return library.db.transaction(() => {
-    const orphaned = statements(library.db)
-      .active.all()
-      .filter((row) => !isOwnerAlive(row.owner_pid, row.owner_boot_ms));
-    for (const row of orphaned) transitionRun(library, row.id, 'interrupted');
-    return orphaned.map((row) => row.id);
+    const rows = orphaned(s.active.all()); // again under the lock: another process may have marked them meanwhile
+    for (const row of rows) transitionRun(library, row.id, 'interrupted');
+    return rows.map((row) => row.id);
   }).immediate();
 }
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { callApi } from '../../../src/main/api/call';
 import type { EventMessage } from '../../../src/main/api/contract';
@@ -5,7 +6,17 @@ import { dispatch } from '../../../src/main/api/dispatch';
 import { ApiEventBus } from '../../../src/main/api/events';
 import { tinyDataFile, tinyModelFolder } from '../store/helpers/fixtures';
 import { QUICK } from '../store/helpers/library-run';
+import { createRun } from '../../../src/main/store/runs';
+import { completeSettings } from '../../../src/main/store/run-options';
 import { testContext } from './helpers/context';
+
+/** The pid of a process that has already exited. */
+function deadPid(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', '']);
+    child.on('exit', () => resolve(child.pid!));
+  });
+}
 
 describe('library API', () => {
   it('adds a model and a dataset, trains a run with progress events, and serves its record, metrics and adapter', async () => {
@@ -35,6 +46,11 @@ describe('library API', () => {
     expect((await callApi(context, 'runs.rename', { id: run.id, name: '  first try ' })).name).toBe('first try');
     expect(await callApi(context, 'runs.delete', { id: run.id })).toEqual({ id: run.id });
     expect(await callApi(context, 'runs.list', {})).toEqual([]);
+
+    // A run whose training process died (a CLI killed, say) shows as interrupted at the next look.
+    const orphan = createRun(context.library.library, { name: 'orphan', modelId: model.id, datasetId: dataset.id, settings: completeSettings({}) });
+    context.library.library.db.prepare(`UPDATE runs SET status = 'running', owner_pid = ? WHERE id = ?`).run(await deadPid(), orphan.id);
+    expect((await callApi(context, 'runs.list', {})).map((r) => [r.id, r.status])).toEqual([[orphan.id, 'interrupted']]);
     expect(await callApi(context, 'adapters.list', { modelId: model.id })).toHaveLength(1);
   });
 
