@@ -1,6 +1,7 @@
 /** Starts the built web shell (`node out/main/web.js`) the way `npm start` does, and reads its URL. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RunningShell {
@@ -14,7 +15,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export async function startBuiltWebShell(): Promise<RunningShell> {
   const entry = join(ROOT, 'out', 'main', 'web.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end tests.`);
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A library of its own: the shell opens one at start-up, and tests must not touch the user's.
+  const env = { ...process.env, HYPERADAPT_DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperadapt-e2e-library-')) };
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web shell printed no URL within 30 s:\n${output}`)), 30_000);
