@@ -1,6 +1,7 @@
 /** The `hyperadapt` command line: every action of the app, scriptable, with --json output. */
 import { Command } from 'commander';
 import { APP_VERSION } from '../system/system-info';
+import { registerData } from './commands/data';
 import { registerDev } from './commands/dev';
 import { registerEval } from './commands/eval';
 import { registerGenerate } from './commands/generate';
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerInfo(program);
 registerDev(program);
+registerData(program);
 registerTrain(program);
 registerEval(program);
 registerGenerate(program);
