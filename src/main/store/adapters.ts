@@ -4,7 +4,7 @@
  * whose run id then becomes null while its model, dataset and base hashes stay recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readAdapterConfig } from '../engine/adapters/adapter-files';
@@ -101,26 +101,30 @@ export async function registerAdapter(library: Library, run: RunRecord): Promise
   const staging = await createStagingFolder(library.folder('adapters'));
   try {
     for (const file of [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE]) await linkOrCopy(join(run.path, file), join(staging, file));
-    const weightsSha256 = await sha256File(join(staging, ADAPTER_WEIGHTS_FILE));
     const final = join(library.folder('adapters'), randomUUID());
+    const row: Omit<AdapterRow, 'id' | 'notes' | 'tags'> = {
+      name: run.name,
+      run_id: run.id,
+      model_id: run.modelId,
+      dataset_id: run.datasetId,
+      path: library.store(final),
+      parameter_count: config.trainable_parameters,
+      target_modules: JSON.stringify(config.target_modules),
+      weights_sha256: await sha256File(join(staging, ADAPTER_WEIGHTS_FILE)),
+      base_architecture: config.base_model.architecture,
+      base_config_sha256: config.base_model.config_sha256,
+      base_weight_files: JSON.stringify(config.base_model.weight_files.map((f) => ({ file: f.file, bytes: f.bytes, sha256: f.sha256 }))),
+      metrics: JSON.stringify(config.metrics),
+      created_at: new Date().toISOString(),
+    };
     const id = library.db.transaction(() => {
       renameSync(staging, final);
-      const { lastInsertRowid } = statements(library.db).insert.run({
-        name: run.name,
-        run_id: run.id,
-        model_id: run.modelId,
-        dataset_id: run.datasetId,
-        path: library.store(final),
-        parameter_count: config.trainable_parameters,
-        target_modules: JSON.stringify(config.target_modules),
-        weights_sha256: weightsSha256,
-        base_architecture: config.base_model.architecture,
-        base_config_sha256: config.base_model.config_sha256,
-        base_weight_files: JSON.stringify(config.base_model.weight_files.map((f) => ({ file: f.file, bytes: f.bytes, sha256: f.sha256 }))),
-        metrics: JSON.stringify(config.metrics),
-        created_at: new Date().toISOString(),
-      });
-      return Number(lastInsertRowid);
+      try {
+        return Number(statements(library.db).insert.run(row).lastInsertRowid);
+      } catch (error) {
+        rmSync(final, { recursive: true, force: true }); // no row, so no folder either
+        throw error;
+      }
     }).immediate();
     return getAdapter(library, id);
   } finally {

@@ -24,9 +24,12 @@ void sameKeys;
 void sameTypes;
 void schemaMatches;
 
+const SETTING_KEYS = new Set(Object.keys(runSettingsSchema.entries));
+
 /** The trainer's defaults overridden by `given`, checked (target names included). */
 export function completeSettings(given: Partial<RunSettings>): RunSettings {
-  const merged = Object.fromEntries(Object.entries({ ...TRAIN_DEFAULTS, ...given }).filter(([, value]) => value !== undefined));
+  // Only the run settings among the trainer's defaults: a default for how data is read is the dataset's business.
+  const merged = Object.fromEntries(Object.entries({ ...TRAIN_DEFAULTS, ...given }).filter(([key, value]) => SETTING_KEYS.has(key) && value !== undefined));
   const parsed = v.safeParse(runSettingsSchema, merged);
   if (!parsed.success) {
     const issue = parsed.issues[0];
