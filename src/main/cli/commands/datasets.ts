@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { callApi } from '../../api/call';
 import type { DatasetRecord } from '../../api/contract';
-import { FORMAT_NAMES, type Format } from '../../data/formats';
+import { FORMAT_NAMES, type ColumnMapping, type Format } from '../../data/formats';
 import { TEXT_UNITS, type TextUnit } from '../../data/readers/txt';
 import { addLabelCommands } from '../label-commands';
 import { withLibrary } from '../library-session';
 import { createOutput } from '../output';
-import { oneOf, positiveInt } from '../parse';
+import { columnMapping, oneOf, positiveInt } from '../parse';
 import { formatBytes, formatCount, formatTable } from '../table';
 
 function describe(dataset: DatasetRecord): string {
@@ -55,10 +55,15 @@ export function registerDatasets(program: Command): void {
     .argument('<file>', 'data file')
     .option('--name <name>', 'name in the library (default: the file name)')
     .option('--format <format>', `read every row as this format (default: detected): ${FORMAT_NAMES.join(', ')}`, oneOf<Format>(FORMAT_NAMES))
+    .option('--columns <field=column,…>', "the file's columns for our fields, e.g. prompt=question,completion=answer", columnMapping)
     .option('--text-unit <unit>', 'a .txt file: one row per line or per paragraph', oneOf<TextUnit>(TEXT_UNITS))
     .option('--json', 'print a JSON object')
-    .action(async (file: string, flags: { name?: string; format?: Format; textUnit?: TextUnit; json?: boolean }) => {
-      const readOptions = { ...(flags.format ? { format: flags.format } : {}), ...(flags.textUnit ? { textUnit: flags.textUnit } : {}) };
+    .action(async (file: string, flags: { name?: string; format?: Format; columns?: ColumnMapping; textUnit?: TextUnit; json?: boolean }) => {
+      const readOptions = {
+        ...(flags.format ? { format: flags.format } : {}),
+        ...(flags.columns ? { columns: flags.columns } : {}),
+        ...(flags.textUnit ? { textUnit: flags.textUnit } : {}),
+      };
       const result = await withLibrary((context) => callApi(context, 'datasets.add', { path: file, readOptions, ...(flags.name ? { name: flags.name } : {}) }));
       createOutput(Boolean(flags.json)).result(result, () =>
         result.added
