@@ -76,7 +76,8 @@ async function prepare(path: string, options: DatasetCheckOptions, keepExamples:
   const trainCheck = fileCheck(train);
   const validationCheck = validation ? fileCheck(validation) : null;
   const report: DatasetReport = {
-    ok: trainCheck.errors === 0 && (validationCheck?.errors ?? 0) === 0,
+    // Without a tokenizer, usable rows are not known yet: only errors can make the file unready.
+    ok: trainCheck.errors === 0 && (validationCheck?.errors ?? 0) === 0 && (trainCheck.tokens === null || trainIndices.length > 0),
     template: options.tokenizer ? options.tokenizer.templateKind : null,
     train: trainCheck,
     validation: validationCheck,

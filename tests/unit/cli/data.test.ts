@@ -50,6 +50,14 @@ describe('hyperadapt data check', () => {
     expect(stdout).toContain('Not ready: fix the errors above');
   });
 
+  it('is not ready when the max length leaves no row anything to learn, and says what to raise', async () => {
+    const file = join(dir, 'long-prompts.jsonl');
+    await writeFile(file, JSON.stringify({ prompt: 'a rather long question that fills the window', completion: ' yes' }) + '\n');
+    const { stdout, code } = await data(['check', file, '--model', model, '--max-length', '8']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Not ready: no row is left to train on: raise --max-length \(the longest row has \d+ tokens/);
+  });
+
   it('prints one JSON report with --json, and passes a clean file', async () => {
     const { stdout, code } = await data(['check', join(FIXTURES, 'classification.csv'), '--model', model, '--max-length', '64', '--val-split', '0.34', '--seed', '5', '--json']);
     expect(code).toBe(0);
