@@ -56,8 +56,7 @@ const RUNS: Record<string, ModelRun & { model: string }> = {
   'hidden-512': { model: 'hidden-512', batch: 8, seqLen: 256, steps: 5, rounds: 3 },
   'hidden-512-prepacked': { model: 'hidden-512', batch: 8, seqLen: 256, steps: 4, prepacking: true, rounds: 2 },
   'hidden-512-arena': { model: 'hidden-512', batch: 8, seqLen: 256, steps: 4, arena: true, rounds: 2 },
-  // The slowest: one child only.
-  'qwen2.5-0.5b': { model: 'qwen2.5-0.5b', batch: 1, seqLen: 512, steps: 2, rssLimit: 8 * GiB, rounds: 1 },
+  'qwen2.5-0.5b': { model: 'qwen2.5-0.5b', batch: 1, seqLen: 512, steps: 2, rssLimit: 8 * GiB, rounds: 2 },
 };
 
 async function prepareModels(): Promise<void> {

@@ -25,13 +25,13 @@ import { buildTrainingGraph, serializeTrainingGraph, TRAINING_INPUTS, TRAINING_O
 /**
  * The session options training uses, as measured by bench/train.bench.ts (2 threads, Linux x64):
  * - prepacking off: onnxruntime prepacks each weight a MatMul reads, one more copy of the weights
- *   (hidden-512: +228 MiB on 229 MiB of weights) for a speed gain within the noise (<= 3%);
+ *   (hidden-512: +225 MiB peak on 229 MiB of weights) for steps about 4% faster;
  * - no memory pattern and no CPU arena: tensors are allocated as the run goes and returned when
  *   freed. With the arena, a session keeps its peak of activations between runs (every idle
- *   bucket session would hold one), and its fragmentation grew the Qwen2.5-0.5B-shaped step from
+ *   bucket session would hold one), and its fragmentation took the Qwen2.5-0.5B-shaped step from
  *   4.6 to 5.2 GB by the second step; with the memory pattern, the planned block came on top of
- *   the arena's. The price is page faults: about 10% more CPU time per hidden-512 step, none
- *   measurable on the 0.5B one.
+ *   what the arena kept. The price is page faults: hidden-512 steps 2-10% slower than with the
+ *   arena (2.41 against 2.35 s in a quiet run).
  */
 export function trainingSessionOptions(setup: Pick<OnnxBackendOptions, 'threads' | 'prepacking' | 'arena'>, device: 'cpu' | 'cuda'): EngineSessionOptions {
   return {
