@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setup } from './setup.mjs';
+import { ensureElectronSqlite } from './electron-native.mjs';
 import { capture, firstErrorLine, must, notice } from './lib.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -27,8 +28,8 @@ async function ensureElectronBinary() {
 }
 
 /** Runs a long-lived child, forwarding Ctrl-C and exiting with its code. */
-function launch(command, commandArgs) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
+function launch(command, commandArgs, env = {}) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }
@@ -38,14 +39,23 @@ notice('Building…');
 await must(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root });
 
 let desktop = false;
+let sqliteBinding = null;
 if (forceWeb) {
   notice('--web given: starting the web shell.');
 } else if (!hasDisplay()) {
   notice('No display found: starting the web shell instead of the desktop window.');
 } else {
   const problem = await ensureElectronBinary();
-  if (problem === null) desktop = true;
-  else notice(`The Electron binary could not be downloaded (${problem}): starting the web shell instead.`);
+  if (problem !== null) {
+    notice(`The Electron binary could not be downloaded (${problem}): starting the web shell instead.`);
+  } else {
+    try {
+      sqliteBinding = await ensureElectronSqlite();
+      desktop = true;
+    } catch (error) {
+      notice(`SQLite could not be built for Electron (${error.message}): starting the web shell instead.`);
+    }
+  }
 }
 
 if (desktop) {
@@ -55,7 +65,7 @@ if (desktop) {
     notice('Running as root: Electron starts with --no-sandbox.');
     electronArgs.push('--no-sandbox');
   }
-  launch(process.execPath, electronArgs);
+  launch(process.execPath, electronArgs, { HYPERADAPT_SQLITE_BINDING: sqliteBinding });
 } else {
   const portIndex = args.indexOf('--port');
   const webArgs = [join(root, 'out', 'main', 'web.js')];

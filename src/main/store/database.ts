@@ -12,8 +12,15 @@ export type { Database } from 'better-sqlite3';
 /** How long a writer waits for another process's transaction before giving up. */
 const BUSY_TIMEOUT_MS = 15_000;
 
+/**
+ * The desktop app's main process has Electron's ABI, not Node's: `npm start` builds the addon
+ * for it (scripts/electron-native.mjs) and names that build here. Node processes leave it unset.
+ */
+const NATIVE_BINDING_ENV = 'HYPERADAPT_SQLITE_BINDING';
+
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const nativeBinding = process.versions.electron ? process.env[NATIVE_BINDING_ENV] : undefined;
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     refuseFutureSchema(db, migrations);
     db.pragma('journal_mode = WAL');
