@@ -6,6 +6,7 @@ import { registerDev } from './commands/dev';
 import { registerEval } from './commands/eval';
 import { registerGenerate } from './commands/generate';
 import { registerInfo } from './commands/info';
+import { registerLibrary } from './commands/library';
 import { registerTrain } from './commands/train';
 import { reportFailure } from './output';
 
@@ -21,5 +22,6 @@ registerData(program);
 registerTrain(program);
 registerEval(program);
 registerGenerate(program);
+registerLibrary(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));
