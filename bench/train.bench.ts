@@ -229,6 +229,8 @@ async function main(): Promise<void> {
       {
         tokens_per_s: round(f.tokens_per_s!, 1),
         fraction_of_matmul_peak: round(f.achieved_gflops! / peak),
+        // The same per CPU second x THREADS: what the step reaches when it has the cores to itself.
+        fraction_of_matmul_peak_per_cpu: round((f.achieved_gflops! * f.seconds_per_step! * THREADS) / f.cpu_seconds_per_step! / peak),
         peak_rss_bytes: f.peak_rss_bytes!,
         estimate_bytes: Math.round(f.estimate_bytes!),
         weight_bytes: f.estimate_weight_bytes!,
