@@ -9,6 +9,7 @@ import { DatasetFileError, DatasetRowsError } from './errors';
 import { describePosition, type Position } from './issues';
 import { fileCheck, issuesOf, type DatasetReport, type SplitReport } from './report';
 import { usablePosition, validPosition } from './row-ledger';
+import type { Format } from './formats';
 import { scanFile, type DatasetOptions, type ScannedFile } from './scan';
 
 export interface DatasetCheckOptions extends DatasetOptions {
@@ -95,6 +96,14 @@ async function prepare(path: string, options: DatasetCheckOptions, keepExamples:
 /** The pre-flight report of a dataset (and its validation file). */
 export async function checkDataset(path: string, options: DatasetCheckOptions): Promise<DatasetReport> {
   return (await prepare(path, options, false)).report;
+}
+
+/** Where the validation rows are: the split's rows of `path`, or every usable row of the validation file. */
+export async function validationRows(path: string, options: DatasetCheckOptions): Promise<{ file: string; format: Format | null; positions: Position[] }> {
+  const { train, validation, validationIndices } = await prepare(path, options, false);
+  const scanned = validation ?? train;
+  const indices = validation ? Array.from({ length: validation.usable.count }, (_, i) => i) : validationIndices;
+  return { file: scanned.file, format: scanned.detection.format, positions: indices.map((i) => usablePosition(scanned, i)) };
 }
 
 /** The training and validation examples; throws DatasetRowsError when any row has an error. */

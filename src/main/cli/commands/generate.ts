@@ -1,16 +1,19 @@
 /**
  * `hyperadapt generate`: text from the base model or an adapter, streamed as it is produced; with
  * --compare, the base model and the adapter side by side on one session; with --prompts, a whole
- * file of prompts through both, written as JSONL for review.
+ * file of prompts through both, written as JSONL for review; with --validation, the prompts of the
+ * rows the adapter was validated on.
  */
 import type { Command } from 'commander';
 import { compareBatch } from '../../engine/generate/batch';
-import { describePromptProblems, readBatchPrompts } from '../../engine/generate/batch-prompts';
+import { describePromptProblems, readBatchPrompts, type BatchPrompt } from '../../engine/generate/batch-prompts';
 import { compareStream, type Pane } from '../../engine/generate/compare';
 import { type GenerateOptions, Generation, type GenerationEvent, type GenerationResult, stream } from '../../engine/generate/generation';
 import { type OpenedGeneration, openGeneration } from '../../engine/generate/open-generation';
 import { detokenizer, encodePrompt, type Prompt } from '../../engine/generate/prompt';
 import { resolveSampling } from '../../engine/generate/sampling';
+import { validationPrompts } from '../../engine/generate/validation-prompts';
+import { readAdapterConfig } from '../../engine/adapters/adapter-files';
 import type { DeviceChoice } from '../../engine/onnx/session';
 import { createOutput, type Output } from '../output';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from '../parse';
@@ -20,6 +23,7 @@ interface GenerateFlags {
   adapter?: string;
   prompt?: string;
   prompts?: string;
+  validation?: boolean;
   out?: string;
   chat?: boolean;
   system?: string;
@@ -46,7 +50,8 @@ export function registerGenerate(program: Command): void {
     .option('--adapter <dir>', 'adapter folder (adapter_model.safetensors + adapter_config.json)')
     .option('--prompt <text>', 'the prompt')
     .option('--prompts <file>', 'JSONL of {"prompt"} or {"messages"} rows: run each through the base model and the adapter (needs --adapter and --out)')
-    .option('--out <file>', 'where --prompts writes its outputs (JSONL)')
+    .option('--validation', "the prompts of the rows the adapter was validated on (its training data, split and seed, from adapter_config.json), through the base model and the adapter (needs --adapter and --out)")
+    .option('--out <file>', 'where --prompts and --validation write their outputs (JSONL)')
     .option('--chat', "send the prompt as a user message through the model's chat template")
     .option('--system <text>', 'a system message before the prompt (with --chat)')
     .option('--compare', 'the base model and the adapter side by side (needs --adapter)')
@@ -67,7 +72,7 @@ export function registerGenerate(program: Command): void {
       try {
         for (const note of opened.session.notes) out.info(note);
         const options = generateOptions(flags, opened);
-        if (flags.prompts) await runBatch(flags, opened, options, out);
+        if (flags.prompts || flags.validation) await runBatch(flags, opened, options, out);
         else if (flags.compare) await runCompare(flags, opened, options, out);
         else await runSingle(flags, opened, options, out);
       } finally {
@@ -77,9 +82,10 @@ export function registerGenerate(program: Command): void {
 }
 
 function checkFlags(flags: GenerateFlags): void {
-  if (!flags.prompt === !flags.prompts) throw new Error('give either --prompt TEXT or --prompts FILE');
-  if ((flags.compare || flags.prompts) && !flags.adapter) throw new Error(`${flags.prompts ? '--prompts' : '--compare'} runs the base model and an adapter: give --adapter DIR`);
-  if (flags.prompts && !flags.out) throw new Error('--prompts writes its outputs to a file: give --out FILE');
+  if ([flags.prompt, flags.prompts, flags.validation].filter(Boolean).length !== 1) throw new Error('give one of --prompt TEXT, --prompts FILE or --validation');
+  const batch = flags.prompts ? '--prompts' : flags.validation ? '--validation' : null;
+  if ((flags.compare || batch) && !flags.adapter) throw new Error(`${batch ?? '--compare'} runs the base model and an adapter: give --adapter DIR`);
+  if (batch && !flags.out) throw new Error(`${batch} writes its outputs to a file: give --out FILE`);
   if (flags.system !== undefined && !flags.chat) throw new Error('--system needs --chat');
 }
 
@@ -150,13 +156,27 @@ function eventJson(event: GenerationEvent, pane: Pane): Record<string, unknown> 
   return event.type === 'token' ? { pane, token: event.token, text: event.text } : { pane, done: true, ...summary(event.result) };
 }
 
+/** The batch's prompts and how to encode them: a file of prompts, or the adapter's validation rows. */
+async function batchPrompts(flags: GenerateFlags, opened: OpenedGeneration, out: Output): Promise<{ prompts: BatchPrompt[]; encode: (prompt: Prompt) => number[] }> {
+  if (flags.prompts) {
+    const { prompts, problems } = await readBatchPrompts(flags.prompts);
+    if (problems.length > 0) throw new Error(describePromptProblems(flags.prompts, problems));
+    if (prompts.length === 0) throw new Error(`${flags.prompts}: no prompts`);
+    return { prompts, encode: (prompt) => encodePrompt(opened.model, prompt) };
+  }
+  const adapterDir = opened.adapterDir!;
+  const found = await validationPrompts(opened.model, await readAdapterConfig(adapterDir), adapterDir);
+  if (found.notConversations > 0) out.info(`${found.notConversations} validation rows of ${found.file} are plain text or tokens, with no prompt to answer: left out`);
+  if (found.prompts.length === 0) throw new Error(`${found.file}: the adapter's validation rows hold no conversation to prompt with (was it trained with --val-split 0?)`);
+  out.info(`${found.prompts.length} validation prompts from ${found.file}`);
+  return found;
+}
+
 async function runBatch(flags: GenerateFlags, opened: OpenedGeneration, options: GenerateOptions, out: Output): Promise<void> {
-  const { prompts, problems } = await readBatchPrompts(flags.prompts!);
-  if (problems.length > 0) throw new Error(describePromptProblems(flags.prompts!, problems));
-  if (prompts.length === 0) throw new Error(`${flags.prompts}: no prompts`);
+  const { prompts, encode } = await batchPrompts(flags, opened, out);
   const records = await compareBatch(opened.session, prompts, { base: opened.base, adapted: opened.adapted! }, flags.out!, {
     ...options,
-    encode: (prompt) => encodePrompt(opened.model, prompt),
+    encode,
     onRecord: (record, index, total) => {
       if (out.json) out.result({ line: record.line, base: record.base, adapted: record.adapted }, () => '');
       else out.info(`${index + 1}/${total}  line ${record.line}: base ${record.base.tokens} tokens, adapted ${record.adapted.tokens} tokens`);
