@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import type { ModelIdentity } from '../models/identity';
+import { identityDifferences } from './identity-differences';
 import { adapterLayout, joinAdapterVector, splitAdapterVector, type AdapterLayout } from '../models/adapter-layout';
 import type { ModelSpec } from '../models/spec';
 import { parseTargetModules } from '../models/targets';
@@ -80,17 +81,10 @@ export async function readAdapterConfig(dir: string): Promise<AdapterConfig> {
 /** Null when the adapter was trained on this exact base model, else a message naming both. */
 export function lineageMismatch(config: AdapterConfig, identity: ModelIdentity, modelDir: string): string | null {
   const recorded = config.base_model;
-  const problems: string[] = [];
-  if (recorded.architecture !== identity.architecture) problems.push(`architecture ${recorded.architecture} vs ${identity.architecture}`);
-  if (recorded.config_sha256 !== identity.configSha256) problems.push('config.json differs');
-  const byFile = new Map(identity.weightFiles.map((f) => [f.file, f.sha256]));
-  const recordedFiles = new Set(recorded.weight_files.map((f) => f.file));
-  for (const f of recorded.weight_files) {
-    const actual = byFile.get(f.file);
-    if (actual === undefined) problems.push(`${f.file} is missing`);
-    else if (actual !== f.sha256) problems.push(`${f.file} differs`);
-  }
-  for (const f of identity.weightFiles) if (!recordedFiles.has(f.file)) problems.push(`${f.file} was not part of it`);
+  const problems = identityDifferences(
+    { architecture: recorded.architecture, configSha256: recorded.config_sha256, weightFiles: recorded.weight_files },
+    identity,
+  );
   if (problems.length === 0) return null;
   return `This adapter was trained on the base model at ${recorded.path} (config sha256 ${recorded.config_sha256.slice(0, 12)}…), not on ${modelDir}: ${problems.join('; ')}.`;
 }
