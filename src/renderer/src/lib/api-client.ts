@@ -33,18 +33,25 @@ function webTransport(): Transport {
 
   const connect = () => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    socket = new WebSocket(`${scheme}://${location.host}/api/events`);
-    socket.onmessage = (event) => {
+    const ws = new WebSocket(`${scheme}://${location.host}/api/events`);
+    socket = ws;
+    ws.onmessage = (event) => {
       const message = JSON.parse(String(event.data)) as EventMessage;
       for (const listener of listeners) listener(message);
     };
-    socket.onopen = () => {
+    ws.onopen = () => {
       retryMs = 500;
     };
-    // The web shell may restart; reconnect with backoff while anyone listens.
-    socket.onclose = () => {
+    // The web shell may restart; reconnect with backoff while anyone listens. A socket already
+    // replaced (a listener arrived while it was closing) must not schedule a second one.
+    ws.onclose = () => {
+      if (socket !== ws) return;
       socket = null;
-      if (listeners.size > 0) setTimeout(connect, (retryMs = Math.min(retryMs * 2, 10_000)));
+      if (listeners.size > 0) {
+        setTimeout(() => {
+          if (socket === null && listeners.size > 0) connect();
+        }, (retryMs = Math.min(retryMs * 2, 10_000)));
+      }
     };
   };
 
@@ -64,7 +71,9 @@ function webTransport(): Transport {
     },
     onEvent(listener) {
       listeners.add(listener);
-      if (socket === null) connect();
+      // A screen that unmounted may have just closed the socket: open a new one at once rather
+      // than after the reconnect delay, during which events (a run finishing) would be lost.
+      if (socket === null || socket.readyState >= WebSocket.CLOSING) connect();
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0) socket?.close();
