@@ -8,9 +8,11 @@
 import * as v from 'valibot';
 import { libraryMethods, type LibraryEvents } from './library-contract';
 import { method } from './method';
+import { wizardMethods } from './wizard-contract';
 
 export type { MethodSpec } from './method';
 export type * from './library-contract';
+export type * from './wizard-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
 
@@ -49,6 +51,7 @@ export const methods = {
     v.strictObject({}),
   ),
   ...libraryMethods,
+  ...wizardMethods,
 } as const;
 
 /** Event payloads pushed from the app to every connected window or browser tab. */

@@ -1,7 +1,9 @@
 /** The implementation of every method in the contract. The type below makes a missing one a compile error. */
 import type { MethodName } from './contract';
 import type { ApiContext, Handler } from './context';
+import { listFolders } from './folders';
 import { libraryHandlers } from './library-handlers';
+import { inspectModelFolder } from './model-inspect';
 import { getSystemInfo } from '../system/system-info';
 
 export type { ApiContext } from './context';
@@ -13,4 +15,6 @@ export type Handlers = {
 export const handlers: Handlers = {
   'system.info': (_input, context: ApiContext) => getSystemInfo(context.library.library.dataDirectory),
   ...libraryHandlers,
+  'folders.list': ({ path }) => listFolders(path),
+  'models.inspect': ({ path, batch, seqLen }) => inspectModelFolder(path, batch, seqLen),
 };

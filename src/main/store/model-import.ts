@@ -54,7 +54,7 @@ interface PlannedFile {
   bytes: number;
 }
 
-async function planFiles(folder: string): Promise<{ files: PlannedFile[]; skipped: string[] }> {
+export async function planFiles(folder: string): Promise<{ files: PlannedFile[]; skipped: string[] }> {
   const files: PlannedFile[] = [];
   const skipped: string[] = [];
   for (const entry of (await readdir(folder, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -69,7 +69,7 @@ async function planFiles(folder: string): Promise<{ files: PlannedFile[]; skippe
   return { files, skipped };
 }
 
-function dominantDtype(model: HfModel): string {
+export function dominantDtype(model: HfModel): string {
   const counts = new Map<string, number>();
   for (const { name } of model.spec.tensors) {
     const dtype = model.weights.tensors.get(name)?.info.dtype;
@@ -78,7 +78,7 @@ function dominantDtype(model: HfModel): string {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'unknown';
 }
 
-function parameterCount(model: HfModel): number {
+export function parameterCount(model: HfModel): number {
   return model.spec.tensors.reduce((sum, t) => sum + t.shape.reduce((n, d) => n * d, 1), 0);
 }
 

@@ -1,0 +1,38 @@
+/** models.inspect: what the Model step shows about a folder before it is added to the library. */
+import { realpath } from 'node:fs/promises';
+import { loadHfModel } from '../engine/models/hf-model';
+import { countHyperAdaptParameters, countLoraParameters, LORA_COMPARISON_RANK } from '../engine/models/targets';
+import { estimateTrainingMemory } from '../engine/train/memory-estimate';
+import { TRAIN_DEFAULTS } from '../engine/train/train-options';
+import { dominantDtype, parameterCount, planFiles } from '../store/model-import';
+import type { ModelInspection } from './wizard-contract';
+
+/** The trainer's defaults apply when unset, so the first estimate matches an untouched run. */
+export async function inspectModelFolder(folder: string, batch: number = TRAIN_DEFAULTS.batchSize, seqLen: number = TRAIN_DEFAULTS.maxLength): Promise<ModelInspection> {
+  let path: string;
+  try {
+    path = await realpath(folder);
+  } catch {
+    throw new Error(`There is no folder ${folder}.`);
+  }
+  const model = await loadHfModel(path); // its errors name the missing file or field
+  const dtype = dominantDtype(model);
+  const { files } = await planFiles(path);
+  const memory = estimateTrainingMemory(model.spec, { batch, seqLen, storedDtype: dtype });
+  return {
+    path,
+    architecture: model.config.architecture,
+    modelType: model.config.modelType,
+    parameterCount: parameterCount(model),
+    sizeBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    dtype,
+    layers: model.config.numLayers,
+    hiddenSize: model.config.hiddenSize,
+    contextLength: model.config.maxPositionEmbeddings,
+    vocabSize: model.config.vocabSize,
+    hyperAdaptParameters: countHyperAdaptParameters(model.spec),
+    loraParameters: countLoraParameters(model.spec),
+    loraRank: LORA_COMPARISON_RANK,
+    memory: { batch, seqLen, totalBytes: memory.totalBytes, weightBytes: memory.weightBytes, activationBytes: memory.activationBytes },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The wizard's helper methods: a folder browser for the web shell (which cannot show a native
+ * dialog) and a look at a model folder before it is added. Node-free, like contract.ts.
+ */
+import * as v from 'valibot';
+import { method } from './method';
+
+export interface FolderEntry {
+  name: string;
+  /** Absolute. */
+  path: string;
+  /** Holds a config.json: probably a Hugging Face model folder. */
+  looksLikeModel: boolean;
+}
+
+export interface FolderListing {
+  /** The folder listed, absolute with links resolved. */
+  path: string;
+  /** null at the root. */
+  parent: string | null;
+  looksLikeModel: boolean;
+  /** Sub-folders only (files, devices and sockets are left out), visible ones first. */
+  folders: FolderEntry[];
+  /** True when there were more sub-folders than listed. */
+  truncated: boolean;
+}
+
+export interface ModelInspection {
+  /** The folder, absolute with links resolved. */
+  path: string;
+  architecture: string;
+  modelType: string;
+  parameterCount: number;
+  /** Bytes of the files a library copy would hold. */
+  sizeBytes: number;
+  dtype: string;
+  layers: number;
+  hiddenSize: number;
+  contextLength: number;
+  vocabSize: number;
+  /** Trainable numbers with the default targets (every linear of every block)... */
+  hyperAdaptParameters: number;
+  /** ...and LoRA's on the same targets at loraRank, for comparison. */
+  loraParameters: number;
+  loraRank: number;
+  /** Expected peak memory of a training process at the given batch and sequence length. */
+  memory: { batch: number; seqLen: number; totalBytes: number; weightBytes: number; activationBytes: number };
+}
+
+const positive = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
+
+export const wizardMethods = {
+  'folders.list': method<FolderListing>()(
+    "Lists the sub-folders of a folder on this machine (default: the user's home), for choosing a model folder where no native dialog exists.",
+    v.strictObject({ path: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))) }),
+  ),
+  'models.inspect': method<ModelInspection>()(
+    'Reads a Hugging Face model folder without adding it: architecture, size, dtype, layers, context length, trainable counts, and estimated training memory at a batch and sequence length.',
+    v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), batch: v.optional(positive(512)), seqLen: v.optional(positive(131_072)) }),
+  ),
+} as const;
