@@ -15,8 +15,12 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export async function startBuiltWebShell(): Promise<RunningShell> {
   const entry = join(ROOT, 'out', 'main', 'web.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end tests.`);
-  // A library of its own: the shell opens one at start-up, and tests must not touch the user's.
-  const env = { ...process.env, HYPERADAPT_DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperadapt-e2e-library-')) };
+  // A library and a settings.json of its own (settings live in XDG_DATA_HOME): tests must not touch the user's.
+  const env = {
+    ...process.env,
+    HYPERADAPT_DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperadapt-e2e-library-')),
+    XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'hyperadapt-e2e-settings-')),
+  };
   const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

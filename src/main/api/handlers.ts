@@ -4,6 +4,7 @@ import type { ApiContext, Handler } from './context';
 import { listFolders } from './folders';
 import { libraryHandlers } from './library-handlers';
 import { inspectModelFolder } from './model-inspect';
+import { changePreferences, readPreferences } from '../settings/preferences';
 import { getSystemInfo } from '../system/system-info';
 
 export type { ApiContext } from './context';
@@ -17,4 +18,6 @@ export const handlers: Handlers = {
   ...libraryHandlers,
   'folders.list': ({ path }) => listFolders(path),
   'models.inspect': ({ path, batch, seqLen }) => inspectModelFolder(path, batch, seqLen),
+  'settings.preferences': async () => readPreferences(),
+  'settings.setPreferences': (change) => changePreferences(change),
 };

@@ -12,6 +12,7 @@ import { deleteModel, getModel, listModels } from '../store/models';
 import { compareRuns } from '../store/run-comparison';
 import { deleteRun } from '../store/run-deletion';
 import { getRun, listRuns, markInterrupted } from '../store/runs';
+import { readPreferences, runDefaults } from '../settings/preferences';
 import { chooseDataDirectory, dataDirectoryState, type DataDirectoryState } from '../settings/data-directory-setting';
 import type { ApiContext, Handler } from './context';
 import type { DataDirectorySetting, libraryMethods } from './library-contract';
@@ -83,8 +84,9 @@ export const libraryHandlers: LibraryHandlers = {
     return metricsOf(library.library, id, afterStep);
   },
   'runs.compare': async ({ ids }, { library }) => compareRuns(library.library, ids),
+  // The device and threads chosen in Settings fill in what the run's own settings leave unset.
   'runs.start': async ({ modelId, datasetId, name, settings }, { library }) =>
-    library.runs.start({ modelId, datasetId, ...(name === undefined ? {} : { name }), ...(settings === undefined ? {} : { settings }) }),
+    library.runs.start({ modelId, datasetId, ...(name === undefined ? {} : { name }), settings: { ...runDefaults(readPreferences()), ...settings } }),
   'runs.pause': async ({ id }, { library }) => library.runs.pause(id),
   'runs.resume': ({ id, fromStart }, { library }) => library.runs.resume(id, { fromStart: fromStart ?? false }),
   'runs.cancel': async ({ id }, { library }) => library.runs.cancel(id),

@@ -47,6 +47,19 @@ export interface ModelInspection {
   memory: { batch: number; seqLen: number; totalBytes: number; weightBytes: number; activationBytes: number };
 }
 
+export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface Preferences {
+  /** The device new runs train on unless their settings say otherwise. */
+  device: DeviceChoice;
+  /** CPU threads for new runs; null: onnxruntime's choice (every core). */
+  threads: number | null;
+  theme: ThemeChoice;
+}
+
+export type PreferencesChange = Partial<Preferences>;
+
 const positive = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
 
 export const wizardMethods = {
@@ -57,5 +70,14 @@ export const wizardMethods = {
   'models.inspect': method<ModelInspection>()(
     'Reads a Hugging Face model folder without adding it: architecture, size, dtype, layers, context length, trainable counts, and estimated training memory at a batch and sequence length.',
     v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), batch: v.optional(positive(512)), seqLen: v.optional(positive(131_072)) }),
+  ),
+  'settings.preferences': method<Preferences>()('The training device and threads new runs default to, and the theme.', v.strictObject({})),
+  'settings.setPreferences': method<Preferences>()(
+    'Changes the given preferences; they apply to runs started afterwards (a run\'s own settings win).',
+    v.strictObject({
+      device: v.optional(v.picklist(['auto', 'cpu', 'cuda'])),
+      threads: v.optional(v.nullable(positive(1024))),
+      theme: v.optional(v.picklist(['system', 'light', 'dark'])),
+    }),
   ),
 } as const;

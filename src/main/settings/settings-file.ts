@@ -14,6 +14,12 @@ export const SETTINGS_FILE = 'settings.json';
 const settingsSchema = v.object({
   /** Absolute path of the library folder the user chose, when not the default. */
   dataDirectory: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** Where new runs train unless their settings say otherwise. */
+  device: v.optional(v.picklist(['auto', 'cpu', 'cuda'])),
+  /** CPU threads new runs use unless their settings say otherwise; unset: onnxruntime's choice. */
+  threads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024))),
+  /** The window's colours; 'system' follows the operating system's light or dark setting. */
+  theme: v.optional(v.picklist(['system', 'light', 'dark'])),
 });
 
 export type AppSettings = v.InferOutput<typeof settingsSchema>;

@@ -1,0 +1,88 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser';
+import { pageCall } from './helpers/api';
+import { startBuiltWebShell, type RunningShell } from './web-shell';
+
+const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+
+let shell: RunningShell;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function openSettings(): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Training' }).waitFor();
+}
+
+beforeAll(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  shell = await startBuiltWebShell();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(shell.url);
+  await openSettings();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shell?.stop();
+});
+
+const background = () => page.evaluate(() => getComputedStyle(document.body.parentElement!).getPropertyValue('--bg').trim());
+
+describe('the settings screen', () => {
+  it('saves the training device and threads, which survive a reload', async () => {
+    await page.getByRole('radio', { name: /^CPU/ }).check();
+    await page.getByLabel(/Automatic \(all/).uncheck();
+    await page.getByLabel('Threads').fill('2');
+    await page.getByRole('button', { name: 'Save training settings' }).click();
+    await page.getByText('Saved. New runs use these.').waitFor();
+    expect(await pageCall(page, 'settings.preferences', {})).toMatchObject({ device: 'cpu', threads: 2 });
+    await page.reload();
+    await openSettings();
+    await expect(page.getByRole('radio', { name: /^CPU/ }).isChecked()).resolves.toBe(true);
+    expect(await page.getByLabel('Threads').inputValue()).toBe('2');
+  });
+
+  it('pins the theme to dark and back to the system', async () => {
+    const light = await background();
+    await page.getByRole('radio', { name: 'Dark' }).check();
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+    expect(await background()).not.toBe(light);
+    await page.screenshot({ path: join(RESULTS, 'settings-dark.png'), fullPage: true });
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+    await openSettings();
+    await page.getByRole('radio', { name: 'Follow the system' }).check();
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === undefined);
+    expect(await background()).toBe(light);
+    expect((await pageCall(page, 'settings.preferences', {})).theme).toBe('system');
+  });
+
+  it('chooses a data folder for the next start, says the environment wins, and refuses a relative path', async () => {
+    const chosen = join(await mkdtemp(join(tmpdir(), 'hyperadapt-e2e-chosen-')), 'library');
+    await page.getByLabel('Folder to use from the next start').fill(chosen);
+    await page.getByRole('button', { name: 'Save folder' }).click();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+    await expect(page.getByText(/HYPERADAPT_DATA_DIR is set/).isVisible()).resolves.toBe(true);
+    expect((await pageCall(page, 'settings.dataDirectory', {})).chosen).toBe(chosen);
+    await page.getByLabel('Folder to use from the next start').fill('relative/folder');
+    await page.getByRole('button', { name: 'Save folder' }).click();
+    await page.getByText(/must be an absolute path/).waitFor();
+    expect((await pageCall(page, 'settings.dataDirectory', {})).chosen).toBe(chosen);
+    await page.screenshot({ path: join(RESULTS, 'settings.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Use the default' }).click();
+    await page.getByRole('button', { name: 'Use the default' }).waitFor({ state: 'detached' });
+    expect((await pageCall(page, 'settings.dataDirectory', {})).chosen).toBeNull();
+    expect(consoleErrors).toEqual([expect.stringContaining('status of 500')]);
+  });
+});
