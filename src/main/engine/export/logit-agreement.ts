@@ -42,7 +42,9 @@ export class LogitAgreementMeter {
 
 /** Limits an export's agreement must meet. */
 export interface AgreementTolerance {
-  readonly maxRelDiff: number;
+  /** Unbounded when absent. Log-probability comparisons bound this one (log-probs are absolute). */
+  readonly maxAbsDiff?: number;
+  readonly maxRelDiff?: number;
   readonly minTop1Agreement: number;
 }
 
@@ -50,7 +52,8 @@ export interface AgreementTolerance {
 export function agreementProblem(agreement: LogitAgreement, tolerance: AgreementTolerance): string | null {
   const problems: string[] = [];
   if (agreement.positions === 0) problems.push('no probe positions were compared');
-  if (!(agreement.maxRelDiff <= tolerance.maxRelDiff)) problems.push(`max relative difference ${agreement.maxRelDiff.toExponential(2)} exceeds ${tolerance.maxRelDiff.toExponential(0)}`);
+  if (tolerance.maxAbsDiff !== undefined && !(agreement.maxAbsDiff <= tolerance.maxAbsDiff)) problems.push(`max absolute difference ${agreement.maxAbsDiff.toExponential(2)} exceeds ${tolerance.maxAbsDiff.toExponential(0)}`);
+  if (tolerance.maxRelDiff !== undefined && !(agreement.maxRelDiff <= tolerance.maxRelDiff)) problems.push(`max relative difference ${agreement.maxRelDiff.toExponential(2)} exceeds ${tolerance.maxRelDiff.toExponential(0)}`);
   if (!(agreement.top1Agreement >= tolerance.minTop1Agreement)) problems.push(`top-1 agreement ${(100 * agreement.top1Agreement).toFixed(1)}% is below ${(100 * tolerance.minTop1Agreement).toFixed(1)}%`);
   return problems.length === 0 ? null : problems.join('; ');
 }
