@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, isAbsolute, join, sep } from 'node:path';
-import type { FolderEntry, FolderListing } from './wizard-contract';
+import { dirname, extname, isAbsolute, join, sep } from 'node:path';
+import { DATA_FILE_EXTENSIONS } from '../data/file-type';
+import type { FileEntry, FolderEntry, FolderListing } from './wizard-contract';
 
 /** Enough for any real folder of models; a bigger listing is cut, and says so. */
 export const MAX_FOLDERS = 1000;
@@ -22,7 +23,7 @@ function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error ? String(error.code) : undefined;
 }
 
-export async function listFolders(requested: string | undefined): Promise<FolderListing> {
+export async function listFolders(requested: string | undefined, dataFiles = false): Promise<FolderListing> {
   const given = requested ?? os.homedir();
   if (!isAbsolute(given)) throw new Error(`"${given}" is not an absolute path: start it with ${process.platform === 'win32' ? 'a drive letter' : '/'}.`);
   let path: string;
@@ -41,21 +42,26 @@ export async function listFolders(requested: string | undefined): Promise<Folder
     throw new Error(errorCode(error) === 'EACCES' ? `You do not have permission to open ${path}.` : `Cannot list ${path}: ${errorCode(error) ?? String(error)}.`);
   }
   const folders: FolderEntry[] = [];
+  const files: FileEntry[] = [];
   for (const name of names) {
     const child = join(path, name);
     if (isPseudo(child)) continue;
     // stat follows links: a link to a folder is offered (Hugging Face's cache is made of them), a broken one is not.
     const info = await stat(child).catch(() => null);
-    if (!info?.isDirectory()) continue;
-    folders.push({ name, path: child, looksLikeModel: existsSync(join(child, 'config.json')) });
+    if (info?.isDirectory()) folders.push({ name, path: child, looksLikeModel: existsSync(join(child, 'config.json')) });
+    // Regular files only: a device or a FIFO named .jsonl would block the reader.
+    else if (dataFiles && info?.isFile() && DATA_FILE_EXTENSIONS.includes(extname(name).toLowerCase())) files.push({ name, path: child, bytes: info.size });
   }
-  folders.sort((a, b) => Number(a.name.startsWith('.')) - Number(b.name.startsWith('.')) || a.name.localeCompare(b.name));
+  const byName = (a: { name: string }, b: { name: string }) => Number(a.name.startsWith('.')) - Number(b.name.startsWith('.')) || a.name.localeCompare(b.name);
+  folders.sort(byName);
+  files.sort(byName);
   const parent = dirname(path);
   return {
     path,
     parent: parent === path ? null : parent,
     looksLikeModel: existsSync(join(path, 'config.json')),
     folders: folders.slice(0, MAX_FOLDERS),
-    truncated: folders.length > MAX_FOLDERS,
+    files: files.slice(0, MAX_FOLDERS),
+    truncated: folders.length > MAX_FOLDERS || files.length > MAX_FOLDERS,
   };
 }

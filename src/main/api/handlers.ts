@@ -1,6 +1,7 @@
 /** The implementation of every method in the contract. The type below makes a missing one a compile error. */
 import type { MethodName } from './contract';
 import type { ApiContext, Handler } from './context';
+import { checkDataFile } from './dataset-check';
 import { listFolders } from './folders';
 import { libraryHandlers } from './library-handlers';
 import { inspectModelFolder } from './model-inspect';
@@ -16,8 +17,9 @@ export type Handlers = {
 export const handlers: Handlers = {
   'system.info': (_input, context: ApiContext) => getSystemInfo(context.library.library.dataDirectory),
   ...libraryHandlers,
-  'folders.list': ({ path }) => listFolders(path),
+  'folders.list': ({ path, dataFiles }) => listFolders(path, dataFiles),
   'models.inspect': ({ path, batch, seqLen }) => inspectModelFolder(path, batch, seqLen),
+  'datasets.check': ({ path, readOptions }) => checkDataFile(path, readOptions),
   'settings.preferences': async () => readPreferences(),
   'settings.setPreferences': (change) => changePreferences(change),
 };

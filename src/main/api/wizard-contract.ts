@@ -3,6 +3,8 @@
  * dialog) and a look at a model folder before it is added. Node-free, like contract.ts.
  */
 import * as v from 'valibot';
+import { datasetReadOptionsSchema } from '../store/dataset-read-options';
+import type { JsonValue } from '../store/records';
 import { method } from './method';
 
 export interface FolderEntry {
@@ -13,6 +15,12 @@ export interface FolderEntry {
   looksLikeModel: boolean;
 }
 
+export interface FileEntry {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
 export interface FolderListing {
   /** The folder listed, absolute with links resolved. */
   path: string;
@@ -21,7 +29,9 @@ export interface FolderListing {
   looksLikeModel: boolean;
   /** Sub-folders only (files, devices and sockets are left out), visible ones first. */
   folders: FolderEntry[];
-  /** True when there were more sub-folders than listed. */
+  /** Data files (by extension) when asked for with `dataFiles`; else empty. */
+  files: FileEntry[];
+  /** True when there were more sub-folders (or files) than listed. */
   truncated: boolean;
 }
 
@@ -47,6 +57,16 @@ export interface ModelInspection {
   memory: { batch: number; seqLen: number; totalBytes: number; weightBytes: number; activationBytes: number };
 }
 
+export interface DatasetCheck {
+  /** The file, absolute with links resolved. */
+  path: string;
+  /** "<file type>:<format>", as datasets.add would record it. */
+  format: string;
+  rows: number;
+  /** The data layer's pre-flight report (src/main/data/report.ts), as JSON. */
+  report: JsonValue;
+}
+
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -64,12 +84,16 @@ const positive = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1),
 
 export const wizardMethods = {
   'folders.list': method<FolderListing>()(
-    "Lists the sub-folders of a folder on this machine (default: the user's home), for choosing a model folder where no native dialog exists.",
-    v.strictObject({ path: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))) }),
+    "Lists the sub-folders of a folder on this machine (default: the user's home), and with dataFiles its data files, for choosing a model folder or a dataset where no native dialog exists.",
+    v.strictObject({ path: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))), dataFiles: v.optional(v.boolean()) }),
   ),
   'models.inspect': method<ModelInspection>()(
     'Reads a Hugging Face model folder without adding it: architecture, size, dtype, layers, context length, trainable counts, and estimated training memory at a batch and sequence length.',
     v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), batch: v.optional(positive(512)), seqLen: v.optional(positive(131_072)) }),
+  ),
+  'datasets.check': method<DatasetCheck>()(
+    "A data file's pre-flight report (format, bad rows with their lines, lengths, duplicates) without adding it to the library.",
+    v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), readOptions: v.optional(datasetReadOptionsSchema) }),
   ),
   'settings.preferences': method<Preferences>()('The training device and threads new runs default to, and the theme.', v.strictObject({})),
   'settings.setPreferences': method<Preferences>()(

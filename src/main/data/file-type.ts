@@ -25,6 +25,9 @@ const BY_EXTENSION: Readonly<Record<string, FileType>> = {
   '.pq': 'parquet',
 };
 
+/** Extensions the readers recognise, for file pickers. */
+export const DATA_FILE_EXTENSIONS: readonly string[] = Object.keys(BY_EXTENSION);
+
 export interface FileTypeGuess {
   type: FileType;
   /** Why, in words, for the report. */

@@ -25,8 +25,23 @@ describe('folders.list', () => {
       ['linked', true],
       ['.cache', false],
     ]);
-    expect(listing).toMatchObject({ path: root, looksLikeModel: false, truncated: false });
+    expect(listing).toMatchObject({ path: root, looksLikeModel: false, truncated: false, files: [] });
     expect(listing.parent).toBe(join(root, '..'));
+  });
+
+  it('lists data files by extension when asked, and only regular files', async () => {
+    const root = await scratch('data-files');
+    await mkdir(join(root, 'folder.jsonl'), { recursive: true });
+    await writeFile(join(root, 'train.jsonl'), '{}\n');
+    await writeFile(join(root, 'table.CSV'), 'a\n1\n');
+    await writeFile(join(root, 'model.safetensors'), 'x');
+    await symlink('/dev/null', join(root, 'null.jsonl'));
+    const listing = await callApi(testContext(), 'folders.list', { path: root, dataFiles: true });
+    expect(listing.files.map((f) => [f.name, f.bytes])).toEqual([
+      ['table.CSV', 4],
+      ['train.jsonl', 3],
+    ]);
+    expect(listing.folders.map((f) => f.name)).toEqual(['folder.jsonl']);
   });
 
   it("starts at the user's home and stops at the root", async () => {
@@ -78,5 +93,22 @@ describe('models.inspect', () => {
     expect(result).toMatchObject({ ok: false, error: { message: expect.stringContaining('config.json') } });
     const bad = await dispatch('models.inspect', { path: empty, batch: 0 }, testContext());
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'batch' }] } });
+  });
+});
+
+describe('datasets.check', () => {
+  it('reports bad rows by line without adding anything, and refuses what is not a file', async () => {
+    const root = await scratch('check');
+    await mkdir(root, { recursive: true });
+    const file = join(root, 'mixed.jsonl');
+    await writeFile(file, '{"prompt":"Hi","completion":"Hello"}\n{broken\n{"prompt":"Bye","completion":"Later"}\n');
+    const context = testContext();
+    const check = await callApi(context, 'datasets.check', { path: file });
+    expect(check).toMatchObject({ path: file, format: 'jsonl:prompt-completion', rows: 3, report: { ok: false, train: { errors: 1, issues: [{ line: 2, code: 'invalid-json' }] } } });
+    expect(await callApi(context, 'datasets.list', {})).toEqual([]);
+    const folder = await dispatch('datasets.check', { path: root }, context);
+    expect(folder).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a file/) } });
+    const missing = await dispatch('datasets.check', { path: join(root, 'nope.jsonl') }, context);
+    expect(missing).toMatchObject({ ok: false, error: { message: expect.stringMatching(/There is no file/) } });
   });
 });
