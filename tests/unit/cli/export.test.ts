@@ -1,0 +1,55 @@
+/**
+ * `hyperadapt export` through commander, as main.ts will register it: a verified GGUF with --json,
+ * a merged folder with the human summary, and flags that do not fit refused before any work.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerExport } from '../../../src/main/cli/commands/export';
+import { freshDir } from '../models/helpers/tiny';
+import { adaptedTinyModel } from '../export/helpers/adapted-model';
+
+async function run(args: string[]): Promise<string> {
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+  registerExport(program);
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await program.parseAsync(['node', 'hyperadapt', 'export', ...args]);
+  } finally {
+    write.mockRestore();
+  }
+  return lines.join('');
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('hyperadapt export', () => {
+  it('writes a verified Q8_0 GGUF and prints the figures as JSON', async () => {
+    const { adapterDir } = await adaptedTinyModel({ arch: 'llama', seed: 11 });
+    const out = join(await freshDir(), 'gguf');
+    const printed = JSON.parse(await run(['--adapter', adapterDir, '--format', 'gguf', '--dtype', 'q8_0', '--out', out, '--json'])) as Record<string, unknown>;
+    expect(printed).toMatchObject({ format: 'gguf', dtype: 'q8_0', path: out, verified: true, runtime: 'llama.cpp (node-llama-cpp, CPU)' });
+    expect(printed.top1_agreement).toBeGreaterThanOrEqual(0.8);
+    expect((await readdir(out)).sort()).toEqual(['Modelfile', 'model.gguf']);
+  });
+
+  it('writes a merged folder and says how it was verified', async () => {
+    const { adapterDir } = await adaptedTinyModel({ arch: 'qwen3', seed: 12 });
+    const out = join(await freshDir(), 'merged');
+    const printed = await run(['--adapter', adapterDir, '--format', 'safetensors', '--out', out]);
+    expect(printed).toMatch(/^write…\nverify…\npublish…\nExported safetensors \(F32\) to /);
+    expect(printed).toMatch(/top-1 agreement 100\.0%/);
+  });
+
+  it('refuses --dtype outside GGUF, and an unknown format', async () => {
+    const { adapterDir } = await adaptedTinyModel({ arch: 'llama', seed: 13 });
+    const out = join(await freshDir(), 'x');
+    await expect(run(['--adapter', adapterDir, '--format', 'onnx', '--dtype', 'f16', '--out', out])).rejects.toThrow(/GGUF only/);
+    await expect(run(['--adapter', adapterDir, '--format', 'pt', '--out', out])).rejects.toThrow(/expected one of safetensors, gguf, onnx, adapter/);
+  });
+});
