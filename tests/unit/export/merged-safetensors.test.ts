@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { openExportSource } from '../../../src/main/engine/export/export-source';
 import { exportMergedSafetensors, MERGED_TOLERANCES } from '../../../src/main/engine/export/merged-safetensors';
 import { referenceProbes } from '../../../src/main/engine/export/reference';
+import { ExportVerificationError } from '../../../src/main/engine/export/verification';
 import { readSafetensorsHeader, readTensorFloat32 } from '../../../src/main/engine/onnx/safetensors';
 import type { TinyArch, TinyDtype } from '../../../src/main/engine/models/tiny-model';
 import { freshDir } from '../models/helpers/tiny';
@@ -84,5 +85,18 @@ describe('merged safetensors export', () => {
 
     await exportMergedSafetensors(source, probes, out);
     await expect(exportMergedSafetensors(source, probes, out)).rejects.toThrow(/already exists/);
+  });
+
+  it('publishes nothing when the export does not reproduce the reference', async () => {
+    const { adapterDir } = await adaptedTinyModel({ arch: 'qwen2', seed: 6 });
+    const source = await openExportSource(adapterDir);
+    // A reference that disagrees with any faithful export, as a broken merge would.
+    const probes = (await referenceProbes(source)).map((p) => ({ ...p, logits: p.logits.map((l) => l.map((x, i) => (i === 7 ? x + 1 : x))) }));
+    const out = join(await freshDir(), 'merged');
+    const failure = await exportMergedSafetensors(source, probes, out).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ExportVerificationError);
+    expect((failure as ExportVerificationError).verification.agreement.maxAbsDiff).toBeCloseTo(1, 4);
+    await expect(access(out)).rejects.toThrow();
+    expect(await readdir(dirname(out))).toEqual([]);
   });
 });
