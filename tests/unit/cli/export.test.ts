@@ -5,8 +5,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerExport } from '../../../src/main/cli/commands/export';
+import { DATA_DIR_ENV } from '../../../src/main/data-directory';
+import { listAdapters } from '../../../src/main/store/adapters';
+import { listExports } from '../../../src/main/store/exports';
+import { RunManager } from '../../../src/main/store/run-manager';
+import { QUICK, trainableLibrary } from '../store/helpers/library-run';
 import { freshDir } from '../models/helpers/tiny';
 import { adaptedTinyModel } from '../export/helpers/adapted-model';
 
@@ -26,7 +31,14 @@ async function run(args: string[]): Promise<string> {
   return lines.join('');
 }
 
-afterEach(() => vi.restoreAllMocks());
+// A library folder that does not exist unless a test creates one: the user's is never touched.
+beforeEach(async () => {
+  vi.stubEnv(DATA_DIR_ENV, join(await freshDir(), 'no-library'));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 describe('hyperadapt export', () => {
   it('writes a verified Q8_0 GGUF and prints the figures as JSON', async () => {
@@ -51,5 +63,18 @@ describe('hyperadapt export', () => {
     const out = join(await freshDir(), 'x');
     await expect(run(['--adapter', adapterDir, '--format', 'onnx', '--dtype', 'f16', '--out', out])).rejects.toThrow(/GGUF only/);
     await expect(run(['--adapter', adapterDir, '--format', 'pt', '--out', out])).rejects.toThrow(/expected one of safetensors, gguf, onnx, adapter/);
+  });
+
+  it("records an export of a library adapter in the library's exports table", async () => {
+    const { library, modelId, datasetId } = await trainableLibrary();
+    const manager = new RunManager(library);
+    const trained = await manager.finished(manager.start({ modelId, datasetId, name: 'quick', settings: QUICK }).id);
+    const adapter = listAdapters(library, { runId: trained.id })[0]!;
+    vi.stubEnv(DATA_DIR_ENV, library.dataDirectory);
+    const out = join(await freshDir(), 'card');
+    const printed = JSON.parse(await run(['--adapter', adapter.path, '--format', 'adapter', '--out', out, '--json'])) as { export_id: number };
+    const [record] = listExports(library, { adapterId: adapter.id });
+    expect(record).toMatchObject({ id: printed.export_id, modelId, format: 'adapter', path: out, verified: true });
+    expect(JSON.parse(record!.verification!)).toMatchObject({ runtime: 'hyperadapt engine (loadAdapter + onnxruntime)', max_abs_diff: 0, top1_agreement: 1 });
   });
 });

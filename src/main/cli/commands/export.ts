@@ -1,13 +1,17 @@
 /**
  * `hyperadapt export`: writes an adapter as a merged Hugging Face folder, GGUF, ONNX, or the
  * adapter alone, verifies it against the in-app adapted model, and publishes it only if it passes.
- * Ctrl-C cancels cleanly: nothing is left at --out.
+ * Ctrl-C cancels cleanly: nothing is left at --out. Exports of library adapters are recorded
+ * in the library's exports table, failed verifications included.
  */
 import type { Command } from 'commander';
 import type { GgufDtype } from '../../engine/export/gguf/tensor-plan';
 import { GGUF_DTYPES } from '../../engine/export/gguf/tensor-plan';
 import type { ExportProgress } from '../../engine/export/progress';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOutcome, runExport } from '../../engine/export/run-export';
+import { ExportVerificationError } from '../../engine/export/verification';
+import { dataDirectory } from '../../data-directory';
+import { attemptOf, recordInLibrary } from '../export-record';
 import { createOutput, type Output } from '../output';
 import { oneOf } from '../parse';
 import { formatBytes } from '../table';
@@ -48,7 +52,15 @@ export function registerExport(program: Command): void {
           onProgress: progress.update,
         });
         progress.finish();
-        out.result(toJson(outcome), () => describe(outcome));
+        const record = recordInLibrary(dataDirectory(), attemptOf(flags.adapter, outcome));
+        out.result({ ...toJson(outcome), export_id: record?.id ?? null }, () => describe(outcome) + (record ? `\n  recorded in the library as export ${record.id}` : ''));
+      } catch (error) {
+        // A failed verification is recorded too, so the library shows what was tried and why it failed.
+        if (error instanceof ExportVerificationError) {
+          const format = flags.format === 'gguf' ? `gguf-${flags.dtype ?? 'f16'}` : flags.format;
+          recordInLibrary(dataDirectory(), { adapterDir: flags.adapter, format, path: error.target, sizeBytes: null, verification: error.verification });
+        }
+        throw error;
       } finally {
         progress.finish();
         process.removeListener('SIGINT', cancel);
