@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser';
+import { pageCall, waitForRun } from './helpers/api';
+import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
+import { startBuiltWebShell, type RunningShell } from './web-shell';
+
+const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+
+let shell: RunningShell;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function openTrain(): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Train' }).click();
+  await page.getByRole('heading', { name: 'Train', exact: true }).waitFor();
+}
+
+const trainPoints = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-train-points'));
+
+beforeAll(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  shell = await startBuiltWebShell();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(shell.url);
+  await pageCall(page, 'settings.setPreferences', { threads: 1 }); // the machine is shared with other test files
+  await pageCall(page, 'models.add', { path: await tinyModelFolder(5), name: 'tiny qwen' });
+  await pageCall(page, 'datasets.add', { path: await tinyDataFile(40), name: 'numbers' });
+  await openTrain();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shell?.stop();
+});
+
+describe('the train step', () => {
+  it('recommends a preset from the dataset size', async () => {
+    await page.getByText('recommended for 40 rows').waitFor();
+    await expect(page.getByRole('radio', { name: /Thorough/ }).isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: /Start training · needs about/ }).waitFor();
+  });
+
+  it('refuses a learning rate of -1 with the reason at the field, starting nothing', async () => {
+    await page.getByRole('button', { name: 'Show advanced settings' }).click();
+    await page.getByLabel('Learning rate').fill('-1');
+    await page.getByLabel('Learning rate').press('Tab');
+    await page.getByRole('button', { name: /Start training/ }).click();
+    await page.getByTestId('start-error').waitFor();
+    expect(await page.locator('.field.invalid').getByText(/greater than 0|Invalid/).count()).toBe(1);
+    expect(await pageCall(page, 'runs.list', {})).toEqual([]);
+  });
+
+  it('trains with the live chart updating', async () => {
+    await page.getByLabel('Learning rate').fill('0.1');
+    await page.getByLabel('Steps', { exact: true }).fill('3000');
+    await page.getByLabel('Steps', { exact: true }).press('Tab');
+    // No early stopping: the run must still be training when the page reloads.
+    await page.getByLabel('Early stopping patience').fill('0');
+    await page.getByLabel('Early stopping patience').press('Tab');
+    await page.getByRole('button', { name: /Start training/ }).click();
+    await page.locator('[data-testid="run-view"][data-status="running"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-train-points')) >= 3, null, { timeout: 30_000 });
+    const first = await trainPoints();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-train-points')) > n, first, { timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS, 'train-step.png'), fullPage: true });
+  });
+
+  it('comes back into view after a reload and keeps updating, then cancels', async () => {
+    await page.reload();
+    await openTrain();
+    await page.locator('[data-testid="run-view"][data-status="running"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-train-points')) >= 3, null, { timeout: 30_000 });
+    const after = await trainPoints();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-train-points')) > n, after, { timeout: 30_000 });
+    await page.getByTestId('run-view').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('[data-testid="run-view"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    const [run] = await pageCall(page, 'runs.list', {});
+    await waitForRun(page, run!.id, ['cancelled']);
+    expect(run!.settings).toMatchObject({ steps: 3000, lr: 0.1, threads: 1, patience: 0 });
+    // The refused start is the one failed request the browser logs.
+    expect(consoleErrors).toEqual([expect.stringContaining('status of 400')]);
+  });
+});
