@@ -27,12 +27,13 @@ export const GGUF_FILE = 'model.gguf';
 /**
  * Next-token log-probability differences llama.cpp may show, by type. F32: float32 reordering
  * only. F16/BF16: weights rounded to 11 and 8 significant bits (and llama.cpp's CPU kernels round
- * activations for F16 matrix products). Q8_0: about 1% per weight, so top-1 may flip where the
- * two best tokens are nearly tied.
+ * activations for F16 matrix products). Q8_0: about 1% per weight. From F16 down, top-1 may flip
+ * where the two best tokens are nearly tied, which a real model meets now and then, so only F32
+ * demands every position (the tests hold F16 to every position too, on models without near-ties).
  */
 export const GGUF_TOLERANCES: Readonly<Record<GgufDtype, AgreementTolerance>> = {
   f32: { maxAbsDiff: 1e-4, minTop1Agreement: 1 },
-  f16: { maxAbsDiff: 3e-2, minTop1Agreement: 1 },
+  f16: { maxAbsDiff: 3e-2, minTop1Agreement: 0.9 },
   bf16: { maxAbsDiff: 1.5e-1, minTop1Agreement: 0.8 },
   q8_0: { maxAbsDiff: 2e-1, minTop1Agreement: 0.8 },
 };

@@ -161,6 +161,7 @@ class ByteBuilder {
   #buffer = Buffer.alloc(1 << 16);
   #length = 0;
 
+  /** Reserves n bytes and returns their offset. It may replace #buffer, so read #buffer only after calling it. */
   #room(n: number): number {
     if (this.#length + n > this.#buffer.length) {
       const grown = Buffer.alloc(Math.max(this.#buffer.length * 2, this.#length + n));
@@ -173,23 +174,28 @@ class ByteBuilder {
   }
 
   u8(v: number): this {
-    this.#buffer.writeUInt8(v, this.#room(1));
+    const at = this.#room(1);
+    this.#buffer.writeUInt8(v, at);
     return this;
   }
   u32(v: number): this {
-    this.#buffer.writeUInt32LE(v, this.#room(4));
+    const at = this.#room(4);
+    this.#buffer.writeUInt32LE(v, at);
     return this;
   }
   i32(v: number): this {
-    this.#buffer.writeInt32LE(v, this.#room(4));
+    const at = this.#room(4);
+    this.#buffer.writeInt32LE(v, at);
     return this;
   }
   f32(v: number): this {
-    this.#buffer.writeFloatLE(v, this.#room(4));
+    const at = this.#room(4);
+    this.#buffer.writeFloatLE(v, at);
     return this;
   }
   u64(v: number): this {
-    this.#buffer.writeBigUInt64LE(BigInt(v), this.#room(8));
+    const at = this.#room(8);
+    this.#buffer.writeBigUInt64LE(BigInt(v), at);
     return this;
   }
   string(s: string): this {
@@ -198,7 +204,8 @@ class ByteBuilder {
     return this.bytes(bytes);
   }
   bytes(b: Uint8Array): this {
-    this.#buffer.set(b, this.#room(b.byteLength));
+    const at = this.#room(b.byteLength);
+    this.#buffer.set(b, at);
     return this;
   }
   finish(): Uint8Array {
