@@ -24,6 +24,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.goto(shell.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'System' }).click();
   await page.getByTestId('system-info').waitFor();
 });
 
