@@ -2,8 +2,10 @@
  * `hyperadapt export` through commander, as main.ts will register it: a verified GGUF with --json,
  * a merged folder with the human summary, and flags that do not fit refused before any work.
  */
+import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerExport } from '../../../src/main/cli/commands/export';
@@ -56,6 +58,12 @@ describe('hyperadapt export', () => {
     const printed = await run(['--adapter', adapterDir, '--format', 'safetensors', '--out', out]);
     expect(printed).toMatch(/^write…\nverify…\npublish…\nExported safetensors \(F32\) to /);
     expect(printed).toMatch(/top-1 agreement 100\.0%/);
+  });
+
+  it('loads under the CommonJS CLI (bin/hyperadapt.cjs runs through tsx/cjs), where node-llama-cpp cannot be required', async () => {
+    const command = join(import.meta.dirname, '..', '..', '..', 'src', 'main', 'cli', 'commands', 'export.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'tsx/cjs', '-e', `console.log(typeof require(${JSON.stringify(command)}).registerExport)`]);
+    expect(stdout.trim()).toBe('function');
   });
 
   it('refuses --dtype outside GGUF, and an unknown format', async () => {

@@ -5,7 +5,7 @@
  * model's softmax over the whole vocabulary.
  */
 import { availableParallelism } from 'node:os';
-import { getLlama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { LlamaContext, LlamaModel, Token } from 'node-llama-cpp';
 import type { LogitsOf } from '../probes';
 import { logProbsOf } from './log-probs';
 
@@ -18,6 +18,9 @@ export interface LlamaCppModel {
 const RAW_DISTRIBUTION = { temperature: 1, topK: 0, topP: 1, minP: 0 } as const;
 
 export async function openLlamaCpp(path: string, contextSize: number, vocab: number): Promise<LlamaCppModel> {
+  // Loaded on first use, by import(): the package is ES modules with top-level await, which the
+  // CommonJS CLI (bin/hyperadapt.cjs through tsx) cannot require, and most commands never need it.
+  const { getLlama } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never' });
   const model: LlamaModel = await llama.loadModel({ modelPath: path });
   let context: LlamaContext;
