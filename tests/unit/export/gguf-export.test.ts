@@ -70,6 +70,14 @@ describe('GGUF export verified by llama.cpp', () => {
     }
   });
 
+  it('llama with attention and MLP biases: q/k biases permuted like their rows', async () => {
+    const { adapterDir } = await adaptedTinyModel({ arch: 'llama', seed: 7, attentionBias: true, mlpBias: true });
+    const source = await openExportSource(adapterDir);
+    const result = await exportGguf(source, await referenceProbes(source), join(await freshDir(), 'gguf'), 'f32');
+    expect(result.verification.agreement.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(result.verification.agreement.top1Agreement).toBe(1);
+  });
+
   it('llama3 and linear RoPE scaling travel as rope_freqs factors', async () => {
     for (const scaling of ['llama3', 'linear'] as const) {
       const { out, result } = await exported('llama', 'f32', scaling);
