@@ -56,9 +56,9 @@ describe('the library screen', () => {
     expect(await row.getByTestId('run-status').textContent()).toBe('Completed');
     await expect(row.getByRole('img', { name: 'Training loss of first run' }).isVisible()).resolves.toBe(true);
     const cells = await row.locator('td').allTextContents();
-    expect(cells[3]).toBe('8 / 8');
-    expect(cells[4]).toMatch(/ s$|min/);
-    expect(cells[5]).toMatch(/^\d+(\.\d)?[KM]?$/);
+    expect(cells[4]).toBe('8 / 8');
+    expect(cells[5]).toMatch(/ s$|min/);
+    expect(cells[6]).toMatch(/^\d+(\.\d)?[KM]?$/);
     expect(await runRow(stoppedRunId).getByTestId('run-status').textContent()).toBe('Cancelled');
     await page.screenshot({ path: join(RESULTS, 'library-runs.png'), fullPage: true });
   });
@@ -94,6 +94,20 @@ describe('the library screen', () => {
     expect(lineage).toContain('numbers');
     expect(lineage).toContain('baseline');
     await page.screenshot({ path: join(RESULTS, 'library-adapters.png'), fullPage: true });
+  });
+
+  it('compares two runs: their curves and the settings that differ', async () => {
+    await page.getByRole('tab', { name: /Runs/ }).click();
+    await runRow(completedRunId).getByRole('checkbox').check();
+    await runRow(stoppedRunId).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Compare 2 runs' }).click();
+    const compare = page.getByTestId('compare');
+    await compare.getByTestId('difference').first().waitFor();
+    const keys = await compare.getByTestId('difference').locator('td:first-child').allTextContents();
+    expect(keys).toEqual(expect.arrayContaining(['steps', 'saveEvery']));
+    await expect(compare.getByRole('img', { name: 'Training loss of 2 runs by step' }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(RESULTS, 'library-compare.png'), fullPage: true });
+    await compare.getByRole('button', { name: 'Close' }).click();
   });
 
   it('refuses to delete a model in use, with the reason, and deletes a run after confirmation', async () => {
