@@ -23,6 +23,7 @@ describe('merged weights stream tensor by tensor', () => {
     const { bytes, peakBuffers, peakHeap } = JSON.parse(stdout) as { bytes: number; peakBuffers: number; peakHeap: number };
     console.log(`merged ${(bytes / 2 ** 20).toFixed(0)} MB under a 48 MB heap: at most ${(peakBuffers / 2 ** 20).toFixed(1)} MB of buffers live, heap +${(peakHeap / 2 ** 20).toFixed(1)} MB`);
     expect(bytes).toBeGreaterThan(3 * 48 * 2 ** 20);
-    expect(peakBuffers).toBeLessThan(3 * TENSOR_BYTES);
+    // The tensor just read, its merged copy, and I/O buffers: a few tensors' worth, against 182 MB.
+    expect(peakBuffers).toBeLessThan(4 * TENSOR_BYTES);
   }, 120_000);
 });
