@@ -81,6 +81,15 @@ describe('the library screen', () => {
     expect((await pageCall(page, 'runs.get', { id: completedRunId })).run.tags).toEqual(['keep', 'best']);
   });
 
+  it('keeps notes on a run', async () => {
+    const row = runRow(completedRunId);
+    await row.getByRole('button', { name: 'Add a note to baseline' }).click();
+    await row.getByLabel('Notes').fill('lr 0.1 looked stable');
+    await row.getByRole('button', { name: 'Save notes' }).click();
+    await row.getByText('lr 0.1 looked stable').waitFor();
+    expect((await pageCall(page, 'runs.get', { id: completedRunId })).run.notes).toBe('lr 0.1 looked stable');
+  });
+
   it('shows models, datasets and adapters with lineage', async () => {
     await page.getByRole('tab', { name: /Models/ }).click();
     expect(await page.getByTestId('model-row').count()).toBe(1);

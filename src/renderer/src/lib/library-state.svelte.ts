@@ -102,6 +102,11 @@ export class LibraryState {
     await this.load();
   }
 
+  async annotate(kind: 'run' | 'adapter', id: number, notes: string): Promise<void> {
+    await api.call(kind === 'run' ? 'runs.annotate' : 'adapters.annotate', { id, notes });
+    await this.load();
+  }
+
   async remove(kind: LibraryKind, id: number): Promise<void> {
     const method = ({ model: 'models.delete', dataset: 'datasets.delete', run: 'runs.delete', adapter: 'adapters.delete', export: 'exports.delete' } as const)[kind];
     await api.call(method, { id });
