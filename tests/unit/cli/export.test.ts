@@ -56,7 +56,7 @@ describe('hyperadapt export', () => {
     const { adapterDir } = await adaptedTinyModel({ arch: 'qwen3', seed: 12 });
     const out = join(await freshDir(), 'merged');
     const printed = await run(['--adapter', adapterDir, '--format', 'safetensors', '--out', out]);
-    expect(printed).toMatch(/^write…\nverify…\npublish…\nExported safetensors \(F32\) to /);
+    expect(printed).toMatch(/^reference…\nwrite…\nverify…\npublish…\nExported safetensors \(F32\) to /);
     expect(printed).toMatch(/top-1 agreement 100\.0%/);
   });
 

@@ -1,10 +1,11 @@
 /** What an export reports while it runs, for the CLI's progress bar and the app's export screen. */
 
-export type ExportPhase = 'write' | 'verify' | 'publish';
+/** reference: the in-app adapted model runs the probes; then the export is written, verified, published. */
+export type ExportPhase = 'reference' | 'write' | 'verify' | 'publish';
 
 export interface ExportProgress {
   readonly phase: ExportPhase;
-  /** Units done and in all: bytes while writing, probe positions while verifying. */
+  /** Units done and in all: probes for the reference, bytes while writing, probe positions while verifying. */
   readonly done: number;
   readonly total: number;
   /** What is being worked on, e.g. a tensor name or a probe prompt. */

@@ -40,6 +40,7 @@ export async function runExport(request: ExportRequest): Promise<ExportOutcome> 
     throw new Error(`--dtype applies to GGUF only; ${request.format} exports keep the base model's dtype`);
   }
   const source = await openExportSource(request.adapterDir, request.modelDir);
+  request.onProgress?.({ phase: 'reference', done: 0, total: 1, item: 'the in-app adapted model on the probe prompts' });
   const probes = await referenceProbes(source);
   const control: ExportControl = { ...(request.signal && { signal: request.signal }), ...(request.onProgress && { onProgress: request.onProgress }) };
   const baseDtype = source.model.weights.tensors.get(source.model.spec.embedTokens)!.info.dtype;
