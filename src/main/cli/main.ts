@@ -4,6 +4,7 @@ import { APP_VERSION } from '../system/system-info';
 import { registerData } from './commands/data';
 import { registerDev } from './commands/dev';
 import { registerEval } from './commands/eval';
+import { registerExport } from './commands/export';
 import { registerGenerate } from './commands/generate';
 import { registerInfo } from './commands/info';
 import { registerLibrary } from './commands/library';
@@ -22,6 +23,7 @@ registerData(program);
 registerTrain(program);
 registerEval(program);
 registerGenerate(program);
+registerExport(program);
 registerLibrary(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => reportFailure(error, process.argv.includes('--json')));
