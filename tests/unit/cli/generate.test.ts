@@ -102,7 +102,8 @@ describe('hyperadapt generate', () => {
 
   it('says what is missing', async () => {
     await expect(generate('--compare', '--prompt', 'x')).rejects.toThrow(/give --adapter DIR/);
-    await expect(generate()).rejects.toThrow(/either --prompt TEXT or --prompts FILE/);
+    await expect(generate()).rejects.toThrow(/give one of --prompt TEXT, --prompts FILE or --validation/);
+    await expect(generate('--validation')).rejects.toThrow(/--validation runs the base model and an adapter: give --adapter DIR/);
     await expect(generate('--prompt', 'x', '--top-p', '1.5')).rejects.toThrow(/expected a number in \(0, 1\]/);
   });
 });
