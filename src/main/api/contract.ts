@@ -8,11 +8,13 @@
 import * as v from 'valibot';
 import { libraryMethods, type LibraryEvents } from './library-contract';
 import { method } from './method';
+import { tryMethods, type TryEvents } from './try-contract';
 import { wizardMethods } from './wizard-contract';
 
 export type { MethodSpec } from './method';
 export type * from './library-contract';
 export type * from './wizard-contract';
+export type * from './try-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
 
@@ -52,10 +54,11 @@ export const methods = {
   ),
   ...libraryMethods,
   ...wizardMethods,
+  ...tryMethods,
 } as const;
 
 /** Event payloads pushed from the app to every connected window or browser tab. */
-export interface ApiEvents extends LibraryEvents {
+export interface ApiEvents extends LibraryEvents, TryEvents {
   'system.usage': SystemUsage;
 }
 

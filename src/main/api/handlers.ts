@@ -22,4 +22,6 @@ export const handlers: Handlers = {
   'datasets.check': ({ path, readOptions }) => checkDataFile(path, readOptions),
   'settings.preferences': async () => readPreferences(),
   'settings.setPreferences': (change) => changePreferences(change),
+  'try.compare': (request, { library }) => library.tries.compare(request),
+  'try.cancel': async ({ requestId }, { library }) => ({ cancelled: library.tries.cancel(requestId) }),
 };

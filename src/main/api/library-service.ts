@@ -6,13 +6,17 @@ import type { ApiEventBus } from './events';
 import type { Library } from '../store/library';
 import { openLibrary } from '../store/open-library';
 import { RunManager, type JobFactory } from '../store/run-manager';
+import { readPreferences } from '../settings/preferences';
+import { TryService } from './try-service';
 
 export interface LibraryService {
   readonly library: Library;
   readonly runs: RunManager;
+  /** "Try it" comparisons, with the generation sessions they keep open. */
+  readonly tries: TryService;
   /** Runs found abandoned by a process that is gone when the library was opened, now 'interrupted'. */
   readonly interrupted: readonly number[];
-  /** Stops training (with a checkpoint; the run becomes 'interrupted') and closes the database. */
+  /** Stops training (with a checkpoint; the run becomes 'interrupted'), releases Try's sessions and closes the database. */
   close(): Promise<void>;
 }
 
@@ -27,12 +31,15 @@ export function openLibraryService(dataDirectory: string, events: ApiEventBus, c
     },
     createJob,
   );
+  // The device and threads chosen in Settings, read at each open so a change applies to the next adapter opened.
+  const tries = new TryService(library, events, readPreferences);
   return {
     library,
     runs,
+    tries,
     interrupted,
     close: async () => {
-      await runs.close();
+      await Promise.all([runs.close(), tries.close()]);
       library.close();
     },
   };

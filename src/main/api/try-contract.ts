@@ -1,0 +1,69 @@
+/**
+ * "Try it": the same prompt through an adapter's base model and the adapter, streamed side by
+ * side. Like contract.ts, free of Node imports (the renderer typechecks it).
+ */
+import * as v from 'valibot';
+import { method } from './method';
+
+export type TryPane = 'base' | 'adapted';
+
+/** How one pane ended, in the figures the screen shows under it. */
+export interface TryPaneResult {
+  text: string;
+  /** eos: the model ended its answer; stop: a stop string; length: the token limit; context: the model's context is full. */
+  reason: 'eos' | 'stop' | 'length' | 'context';
+  tokens: number;
+  promptTokens: number;
+  tokensPerSecond: number;
+}
+
+export interface TryStarted {
+  /** Names this comparison in its try.* events. */
+  requestId: string;
+  /** True when the prompt went through the model's chat template as a user message. */
+  chat: boolean;
+}
+
+export interface TryTokenEvent {
+  requestId: string;
+  pane: TryPane;
+  text: string;
+}
+
+export interface TryDoneEvent {
+  requestId: string;
+  pane: TryPane;
+  result: TryPaneResult;
+}
+
+/** Once per comparison, after its panes: finished, stopped by try.cancel, or failed (with why). */
+export interface TryEndEvent {
+  requestId: string;
+  outcome: 'completed' | 'cancelled' | 'failed';
+  message: string | null;
+}
+
+const id = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+export const tryMethods = {
+  'try.compare': method<TryStarted>()(
+    "Runs a prompt through an adapter's base model and the adapter side by side (the chat template when the model has one); text streams as try.token events, each pane ends with try.done and the comparison with try.end.",
+    v.strictObject({
+      adapterId: id,
+      prompt: v.pipe(v.string(), v.trim(), v.minLength(1, 'Type a prompt first.'), v.maxLength(20_000)),
+      maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
+      temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5))),
+      seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+  ),
+  'try.cancel': method<{ cancelled: boolean }>()(
+    'Stops a comparison after its current token; false when it had already ended.',
+    v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1)) }),
+  ),
+} as const;
+
+export interface TryEvents {
+  'try.token': TryTokenEvent;
+  'try.done': TryDoneEvent;
+  'try.end': TryEndEvent;
+}

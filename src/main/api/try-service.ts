@@ -1,0 +1,112 @@
+/**
+ * The API process's "Try it" comparisons. One opened generation (model, adapter and session) is
+ * kept per adapter, so a second prompt starts at once; sessions run in a worker thread
+ * (EngineSession), so this process keeps serving calls while tokens are produced. Comparisons
+ * run one at a time: they would share one session and one CPU, and each would slow the other.
+ */
+import { randomUUID } from 'node:crypto';
+import { compareStream } from '../engine/generate/compare';
+import type { GenerationResult } from '../engine/generate/generation';
+import { type OpenedGeneration, openGeneration } from '../engine/generate/open-generation';
+import { detokenizer, encodePrompt, type Prompt } from '../engine/generate/prompt';
+import { resolveSampling } from '../engine/generate/sampling';
+import { getAdapter } from '../store/adapters';
+import type { Library } from '../store/library';
+import { getModel } from '../store/models';
+import type { Preferences } from './wizard-contract';
+import type { ApiEventBus } from './events';
+import type { TryPaneResult, TryStarted } from './try-contract';
+
+export interface TryRequest {
+  adapterId: number;
+  prompt: string;
+  maxNewTokens?: number | undefined;
+  temperature?: number | undefined;
+  seed?: number | undefined;
+}
+
+/** Tokens per pane when the request does not say: enough for a short answer, quick on a CPU. */
+export const TRY_DEFAULT_MAX_NEW_TOKENS = 96;
+
+function paneResult(result: GenerationResult): TryPaneResult {
+  return { text: result.text, reason: result.reason, tokens: result.tokens.length, promptTokens: result.promptTokens, tokensPerSecond: result.decodeTokensPerSecond };
+}
+
+export class TryService {
+  readonly #opened = new Map<number, Promise<OpenedGeneration>>();
+  readonly #running = new Map<string, AbortController>();
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    private readonly library: Library,
+    private readonly events: ApiEventBus,
+    private readonly preferences: () => Pick<Preferences, 'device' | 'threads'>,
+  ) {}
+
+  /** Opens the adapter (lineage checked) before answering, so a wrong adapter fails the call itself. */
+  async compare(request: TryRequest): Promise<TryStarted> {
+    if (this.#closed) throw new Error('The app is shutting down.');
+    const opened = await this.#open(request.adapterId);
+    const requestId = randomUUID();
+    const controller = new AbortController();
+    this.#running.set(requestId, controller);
+    const chat = opened.model.chatTemplate !== null;
+    const prompt: Prompt = chat ? { messages: [{ role: 'user', content: request.prompt }] } : { text: request.prompt };
+    // Encoding here makes a prompt the tokenizer refuses an error of the call, not of a later event.
+    const ids = encodePrompt(opened.model, prompt);
+    const run = this.#queue.then(() => this.#stream(requestId, opened, ids, request, controller.signal));
+    this.#queue = run.catch(() => undefined);
+    return { requestId, chat };
+  }
+
+  cancel(requestId: string): boolean {
+    const controller = this.#running.get(requestId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  /** Stops every comparison and releases every session (the app or web shell is closing). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const controller of this.#running.values()) controller.abort();
+    await this.#queue;
+    const opened = [...this.#opened.values()];
+    this.#opened.clear();
+    await Promise.all(opened.map(async (pending) => (await pending.catch(() => null))?.session.release()));
+  }
+
+  #open(adapterId: number): Promise<OpenedGeneration> {
+    const cached = this.#opened.get(adapterId);
+    if (cached) return cached;
+    const adapter = getAdapter(this.library, adapterId);
+    const model = getModel(this.library, adapter.modelId);
+    const { device, threads } = this.preferences();
+    const pending = openGeneration({ model: model.path, adapter: adapter.path, device, ...(threads === null ? {} : { threads }) });
+    this.#opened.set(adapterId, pending);
+    // A failed open (a deleted folder, a lineage mismatch) is not cached: the next try reopens.
+    pending.catch(() => this.#opened.delete(adapterId));
+    return pending;
+  }
+
+  async #stream(requestId: string, opened: OpenedGeneration, ids: number[], request: TryRequest, signal: AbortSignal): Promise<void> {
+    const { model } = opened;
+    const sampling = resolveSampling({ ...(request.temperature !== undefined && { temperature: request.temperature }), seed: request.seed ?? 0 }, model.generation);
+    const options = { maxNewTokens: request.maxNewTokens ?? TRY_DEFAULT_MAX_NEW_TOKENS, sampling, eosTokenIds: model.eosTokenIds, detokenize: detokenizer(model) };
+    try {
+      if (!signal.aborted) {
+        for await (const event of compareStream(opened.session, ids, { base: opened.base, adapted: opened.adapted! }, options)) {
+          if (event.type === 'token') this.events.emit('try.token', { requestId, pane: event.pane, text: event.text });
+          else this.events.emit('try.done', { requestId, pane: event.pane, result: paneResult(event.result) });
+          if (signal.aborted) break;
+        }
+      }
+      this.events.emit('try.end', { requestId, outcome: signal.aborted ? 'cancelled' : 'completed', message: null });
+    } catch (error) {
+      this.events.emit('try.end', { requestId, outcome: 'failed', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.#running.delete(requestId);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The Try step: an adapter from the library, a prompt, and the base model's and the adapter's
+ * answers filling side by side as try.token events arrive for this screen's request.
+ */
+import type { AdapterRecord, ModelRecord, TryPane, TryPaneResult } from '../../../main/api/contract';
+import { api } from './api-client';
+import { message } from './library-state.svelte';
+
+export interface PaneView {
+  text: string;
+  result: TryPaneResult | null;
+}
+
+type TryMessage =
+  | { kind: 'token'; requestId: string; pane: TryPane; text: string }
+  | { kind: 'done'; requestId: string; pane: TryPane; result: TryPaneResult }
+  | { kind: 'end'; requestId: string; outcome: 'completed' | 'cancelled' | 'failed'; message: string | null };
+
+const emptyPanes = (): Record<TryPane, PaneView> => ({ base: { text: '', result: null }, adapted: { text: '', result: null } });
+
+export class TryState {
+  adapters = $state.raw<AdapterRecord[]>([]);
+  models = $state.raw<ModelRecord[]>([]);
+  loadError = $state<string | null>(null);
+  loaded = $state(false);
+  adapterId = $state<number | null>(null);
+  prompt = $state('');
+  maxNewTokens = $state(96);
+  temperature = $state(0);
+  seed = $state(0);
+
+  panes = $state<Record<TryPane, PaneView>>(emptyPanes());
+  requestId = $state<string | null>(null);
+  /** True from the click until try.end: the adapter may still be opening. */
+  running = $state(false);
+  chat = $state<boolean | null>(null);
+  error = $state<string | null>(null);
+  stopped = $state(false);
+
+  adapter = $derived(this.adapters.find((adapter) => adapter.id === this.adapterId) ?? null);
+  /** The adapter's base model: the one it was trained on, which both panes run. */
+  model = $derived(this.models.find((model) => model.id === this.adapter?.modelId) ?? null);
+
+  #unsubscribe: (() => void)[] = [];
+  /** Events that arrived before try.compare answered with their request id (the socket can be faster than the reply). */
+  #early: TryMessage[] = [];
+
+  async load(): Promise<void> {
+    try {
+      [this.adapters, this.models] = await Promise.all([api.call('adapters.list', {}), api.call('models.list', {})]);
+      // The newest adapter is the one just trained, most likely the one to try.
+      if (this.adapterId === null || !this.adapters.some((adapter) => adapter.id === this.adapterId)) this.adapterId = this.adapters.at(-1)?.id ?? null;
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = message(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  listen(): () => void {
+    this.#unsubscribe = [
+      api.on('try.token', (event) => this.#receive({ kind: 'token', ...event })),
+      api.on('try.done', (event) => this.#receive({ kind: 'done', ...event })),
+      api.on('try.end', (event) => this.#receive({ kind: 'end', ...event })),
+    ];
+    return () => {
+      for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    };
+  }
+
+  #receive(event: TryMessage): void {
+    if (this.running && this.requestId === null) {
+      this.#early.push(event);
+      return;
+    }
+    if (event.requestId !== this.requestId) return;
+    if (event.kind === 'token') this.panes[event.pane].text += event.text;
+    else if (event.kind === 'done') this.panes[event.pane] = { text: event.result.text, result: event.result };
+    else {
+      this.running = false;
+      this.stopped = event.outcome === 'cancelled';
+      if (event.outcome === 'failed') this.error = event.message;
+    }
+  }
+
+  async run(): Promise<void> {
+    if (this.adapterId === null || this.prompt.trim() === '' || this.running) return;
+    this.panes = emptyPanes();
+    this.error = null;
+    this.stopped = false;
+    this.running = true;
+    this.requestId = null;
+    this.#early = [];
+    try {
+      const started = await api.call('try.compare', {
+        adapterId: this.adapterId,
+        prompt: this.prompt,
+        maxNewTokens: this.maxNewTokens,
+        temperature: this.temperature,
+        seed: this.seed,
+      });
+      this.requestId = started.requestId;
+      this.chat = started.chat;
+      for (const event of this.#early.splice(0)) this.#receive(event);
+    } catch (error) {
+      this.running = false;
+      this.#early = [];
+      this.error = message(error);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.requestId === null) return;
+    try {
+      await api.call('try.cancel', { requestId: this.requestId });
+    } catch (error) {
+      this.error = message(error);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser';
+import { pageCall, waitForRun } from './helpers/api';
+import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
+import { startBuiltWebShell, type RunningShell } from './web-shell';
+
+const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+const QUICK = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
+
+let shell: RunningShell;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  shell = await startBuiltWebShell();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(shell.url);
+
+  // A trained tiny adapter, seeded through the same API the screens use.
+  const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(), name: 'tiny qwen' });
+  const { dataset } = await pageCall(page, 'datasets.add', { path: await tinyDataFile(), name: 'numbers' });
+  const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'numbers run', settings: QUICK });
+  await waitForRun(page, run.id, ['completed']);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shell?.stop();
+});
+
+describe('the Try screen', () => {
+  it('streams the base model and the adapter side by side for a trained adapter', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Try' }).click();
+    await expect(page.getByLabel('Adapter').locator('option:checked').textContent()).resolves.toContain('numbers run');
+    await page.getByLabel('Most new tokens').fill('24');
+    await page.getByLabel('Prompt').fill('Count with me: one two three');
+    await page.getByRole('button', { name: 'Compare' }).click();
+
+    for (const pane of ['base', 'adapted']) {
+      await page.getByTestId(`try-summary-${pane}`).waitFor({ timeout: 30_000 });
+      expect((await page.getByTestId(`try-output-${pane}`).textContent())?.trim().length).toBeGreaterThan(0);
+      expect(await page.getByTestId(`try-summary-${pane}`).textContent()).toMatch(/^\d+ tokens, .+ · [\d.]+ tokens\/s$/);
+    }
+    await page.getByRole('button', { name: 'Compare' }).waitFor();
+    expect(await page.getByText("The prompt goes through the model's chat template as your message.").isVisible()).toBe(true);
+    await page.screenshot({ path: join(RESULTS, 'try-side-by-side.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('stacks the panes without sideways scrolling at 1024x700', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1200, height: 800 });
+  });
+});
