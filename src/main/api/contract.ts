@@ -9,12 +9,14 @@ import * as v from 'valibot';
 import { libraryMethods, type LibraryEvents } from './library-contract';
 import { method } from './method';
 import { tryMethods, type TryEvents } from './try-contract';
+import { exportMethods, type ExportEvents } from './export-contract';
 import { wizardMethods } from './wizard-contract';
 
 export type { MethodSpec } from './method';
 export type * from './library-contract';
 export type * from './wizard-contract';
 export type * from './try-contract';
+export type * from './export-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
 
@@ -55,10 +57,11 @@ export const methods = {
   ...libraryMethods,
   ...wizardMethods,
   ...tryMethods,
+  ...exportMethods,
 } as const;
 
 /** Event payloads pushed from the app to every connected window or browser tab. */
-export interface ApiEvents extends LibraryEvents, TryEvents {
+export interface ApiEvents extends LibraryEvents, TryEvents, ExportEvents {
   'system.usage': SystemUsage;
 }
 

@@ -7,6 +7,7 @@ import type { Library } from '../store/library';
 import { openLibrary } from '../store/open-library';
 import { RunManager, type JobFactory } from '../store/run-manager';
 import { readPreferences } from '../settings/preferences';
+import { ExportService } from './export-service';
 import { TryService } from './try-service';
 
 export interface LibraryService {
@@ -14,9 +15,11 @@ export interface LibraryService {
   readonly runs: RunManager;
   /** "Try it" comparisons, with the generation sessions they keep open. */
   readonly tries: TryService;
+  /** Exports started from the app, one at a time. */
+  readonly exports: ExportService;
   /** Runs found abandoned by a process that is gone when the library was opened, now 'interrupted'. */
   readonly interrupted: readonly number[];
-  /** Stops training (with a checkpoint; the run becomes 'interrupted'), releases Try's sessions and closes the database. */
+  /** Stops training (with a checkpoint; the run becomes 'interrupted'), releases Try's sessions, cancels exports and closes the database. */
   close(): Promise<void>;
 }
 
@@ -33,13 +36,15 @@ export function openLibraryService(dataDirectory: string, events: ApiEventBus, c
   );
   // The device and threads chosen in Settings, read at each open so a change applies to the next adapter opened.
   const tries = new TryService(library, events, readPreferences);
+  const exports = new ExportService(library, events);
   return {
     library,
     runs,
     tries,
+    exports,
     interrupted,
     close: async () => {
-      await Promise.all([runs.close(), tries.close()]);
+      await Promise.all([runs.close(), tries.close(), exports.close()]);
       library.close();
     },
   };
