@@ -33,7 +33,8 @@ function paneResult(result: GenerationResult): TryPaneResult {
 }
 
 export class TryService {
-  readonly #opened = new Map<number, Promise<OpenedGeneration>>();
+  /** Per adapter id: the generation opened for it, and which adapter files it was opened from. */
+  readonly #opened = new Map<number, { key: string; pending: Promise<OpenedGeneration> }>();
   readonly #running = new Map<string, AbortController>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
@@ -74,19 +75,27 @@ export class TryService {
     await this.#queue;
     const opened = [...this.#opened.values()];
     this.#opened.clear();
-    await Promise.all(opened.map(async (pending) => (await pending.catch(() => null))?.session.release()));
+    await Promise.all(opened.map(async ({ pending }) => (await pending.catch(() => null))?.session.release()));
   }
 
+  /**
+   * The cached generation of this adapter, checked against the adapter's current record: a
+   * deleted adapter fails here, and a new one that reuses a deleted one's id gets its own session.
+   */
   #open(adapterId: number): Promise<OpenedGeneration> {
-    const cached = this.#opened.get(adapterId);
-    if (cached) return cached;
     const adapter = getAdapter(this.library, adapterId);
+    const key = `${adapter.path}\n${adapter.weightsSha256}`;
+    const cached = this.#opened.get(adapterId);
+    if (cached?.key === key) return cached.pending;
+    if (cached) void cached.pending.then((stale) => stale.session.release()).catch(() => undefined);
     const model = getModel(this.library, adapter.modelId);
     const { device, threads } = this.preferences();
     const pending = openGeneration({ model: model.path, adapter: adapter.path, device, ...(threads === null ? {} : { threads }) });
-    this.#opened.set(adapterId, pending);
+    this.#opened.set(adapterId, { key, pending });
     // A failed open (a deleted folder, a lineage mismatch) is not cached: the next try reopens.
-    pending.catch(() => this.#opened.delete(adapterId));
+    pending.catch(() => {
+      if (this.#opened.get(adapterId)?.pending === pending) this.#opened.delete(adapterId);
+    });
     return pending;
   }
 

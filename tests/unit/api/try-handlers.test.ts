@@ -63,6 +63,10 @@ describe('try API', () => {
     expect(await callApi(context, 'try.cancel', { requestId: second.requestId })).toEqual({ cancelled: true });
     expect((await ended(received, second.requestId)).outcome).toBe('cancelled');
     expect(await callApi(context, 'try.cancel', { requestId: second.requestId })).toEqual({ cancelled: false });
+
+    // A deleted adapter is refused even though its session is still cached.
+    await callApi(context, 'adapters.delete', { id: adapterId });
+    expect(await dispatch('try.compare', { adapterId, prompt: 'six' }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
   it('refuses a missing adapter and bad input at the call', async () => {
