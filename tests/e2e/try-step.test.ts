@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser';
 import { pageCall, waitForRun } from './helpers/api';
-import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
+import { chatDataFile, tinyDataFile, tinyModelFolder } from './helpers/fixtures';
 import { startBuiltWebShell, type RunningShell } from './web-shell';
 
 const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
@@ -44,16 +44,41 @@ describe('the Try screen', () => {
     await expect(page.getByLabel('Adapter').locator('option:checked').textContent()).resolves.toContain('numbers run');
     await page.getByLabel('Most new tokens').fill('24');
     await page.getByLabel('Prompt').fill('Count with me: one two three');
-    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
 
     for (const pane of ['base', 'adapted']) {
       await page.getByTestId(`try-summary-${pane}`).waitFor({ timeout: 30_000 });
       expect((await page.getByTestId(`try-output-${pane}`).textContent())?.trim().length).toBeGreaterThan(0);
       expect(await page.getByTestId(`try-summary-${pane}`).textContent()).toMatch(/^\d+ tokens, .+ · [\d.]+ tokens\/s$/);
     }
-    await page.getByRole('button', { name: 'Compare' }).waitFor();
+    await page.getByRole('button', { name: 'Compare', exact: true }).waitFor();
     expect(await page.getByText("The prompt goes through the model's chat template as your message.").isVisible()).toBe(true);
     await page.screenshot({ path: join(RESULTS, 'try-side-by-side.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("compares the adapter's validation rows in a table, saved beside the adapter", async () => {
+    // An adapter trained on chat rows, whose held-out rows have prompts and reference answers.
+    const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(2), name: 'tiny chat' });
+    const { dataset } = await pageCall(page, 'datasets.add', { path: await chatDataFile(), name: 'chat' });
+    const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'chat run', settings: { ...QUICK, maxLength: 128 } });
+    await waitForRun(page, run.id, ['completed']);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Export' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Try' }).click();
+    await page.getByLabel(/^Adapter/).selectOption({ label: 'chat run' });
+    await page.getByLabel('Most new tokens').fill('6');
+    await page.getByLabel('Rows').fill('3');
+    await page.getByRole('button', { name: 'Compare validation samples' }).click();
+
+    await page.getByTestId('validation-saved').waitFor({ timeout: 30_000 });
+    const table = page.getByTestId('validation-table');
+    expect(await table.locator('th').allTextContents()).toEqual(['Line', 'Prompt', 'Reference answer', 'Base model', 'With your adapter']);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().locator('td').nth(1).textContent()).toMatch(/^count \w+$/);
+    expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^\w+ \w+$/);
+    expect(await page.getByTestId('validation-saved').textContent()).toContain('validation-samples.jsonl');
+    await page.screenshot({ path: join(RESULTS, 'try-validation-table.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ export const handlers: Handlers = {
   'settings.preferences': async () => readPreferences(),
   'settings.setPreferences': (change) => changePreferences(change),
   'try.compare': (request, { library }) => library.tries.compare(request),
+  'try.validation': (request, { library }) => library.tries.validation(request),
   'try.cancel': async ({ requestId }, { library }) => ({ cancelled: library.tries.cancel(requestId) }),
   'exports.start': async (request, { library }) => library.exports.start(request),
   'exports.cancel': async ({ jobId }, { library }) => ({ cancelled: library.exports.cancel(jobId) }),

@@ -43,6 +43,34 @@ export interface TryEndEvent {
   message: string | null;
 }
 
+/** One validation row through both panes, as the comparison table shows it. */
+export interface ValidationSample {
+  /** The row's line (or row number) in the data file. */
+  line: number;
+  /** The prompt as the user would read it: the conversation's last message before the answer. */
+  prompt: string;
+  reference: string | null;
+  base: string;
+  adapted: string;
+}
+
+export interface ValidationResult {
+  adapterId: number;
+  /** The data file the rows come from. */
+  source: string;
+  /** The JSONL file the records were written to, kept in the adapter's library folder for review. */
+  out: string;
+  samples: ValidationSample[];
+}
+
+/** After each validation row, while try.validation runs. */
+export interface TryValidationProgressEvent {
+  adapterId: number;
+  done: number;
+  total: number;
+  sample: ValidationSample;
+}
+
 const id = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 export const tryMethods = {
@@ -56,6 +84,14 @@ export const tryMethods = {
       seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     }),
   ),
+  'try.validation': method<ValidationResult>()(
+    "Runs the prompts of the rows the adapter was validated on through its base model and the adapter (greedy), writes them as JSONL into the adapter's library folder and answers with every row; a try.validationProgress event follows each row.",
+    v.strictObject({
+      adapterId: id,
+      maxPrompts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
+      maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024))),
+    }),
+  ),
   'try.cancel': method<{ cancelled: boolean }>()(
     'Stops a comparison after its current token; false when it had already ended.',
     v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1)) }),
@@ -66,4 +102,5 @@ export interface TryEvents {
   'try.token': TryTokenEvent;
   'try.done': TryDoneEvent;
   'try.end': TryEndEvent;
+  'try.validationProgress': TryValidationProgressEvent;
 }

@@ -5,6 +5,9 @@
  * run one at a time: they would share one session and one CPU, and each would slow the other.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { readAdapterConfig } from '../engine/adapters/adapter-files';
+import { type BatchRecord, compareBatch } from '../engine/generate/batch';
 import { compareStream } from '../engine/generate/compare';
 import type { GenerationResult } from '../engine/generate/generation';
 import { type OpenedGeneration, openGeneration } from '../engine/generate/open-generation';
@@ -15,7 +18,8 @@ import type { Library } from '../store/library';
 import { getModel } from '../store/models';
 import type { Preferences } from './wizard-contract';
 import type { ApiEventBus } from './events';
-import type { TryPaneResult, TryStarted } from './try-contract';
+import type { TryPaneResult, TryStarted, ValidationResult, ValidationSample } from './try-contract';
+import { validationPrompts } from '../engine/generate/validation-prompts';
 
 export interface TryRequest {
   adapterId: number;
@@ -27,6 +31,23 @@ export interface TryRequest {
 
 /** Tokens per pane when the request does not say: enough for a short answer, quick on a CPU. */
 export const TRY_DEFAULT_MAX_NEW_TOKENS = 96;
+
+export interface ValidationRequest {
+  adapterId: number;
+  maxPrompts?: number | undefined;
+  maxNewTokens?: number | undefined;
+}
+
+/** The file try.validation writes in the adapter's library folder. */
+export const VALIDATION_SAMPLES_FILE = 'validation-samples.jsonl';
+/** Rows and tokens per row when the request does not say: a table to read, quick on a CPU. */
+export const VALIDATION_DEFAULT_MAX_PROMPTS = 8;
+export const VALIDATION_DEFAULT_MAX_NEW_TOKENS = 48;
+
+function sampleOf(record: BatchRecord): ValidationSample {
+  const prompt = 'text' in record.prompt ? record.prompt.text : (record.prompt.messages.at(-1)?.content ?? '');
+  return { line: record.line, prompt, reference: record.reference, base: record.base.text, adapted: record.adapted.text };
+}
 
 function paneResult(result: GenerationResult): TryPaneResult {
   return { text: result.text, reason: result.reason, tokens: result.tokens.length, promptTokens: result.promptTokens, tokensPerSecond: result.decodeTokensPerSecond };
@@ -59,6 +80,34 @@ export class TryService {
     const run = this.#queue.then(() => this.#stream(requestId, opened, ids, request, controller.signal));
     this.#queue = run.catch(() => undefined);
     return { requestId, chat };
+  }
+
+  /**
+   * The adapter's validation rows through both panes, greedy so the table is the same each time;
+   * queued behind any comparison, since they share the session.
+   */
+  async validation(request: ValidationRequest): Promise<ValidationResult> {
+    if (this.#closed) throw new Error('The app is shutting down.');
+    const adapter = getAdapter(this.library, request.adapterId);
+    const opened = await this.#open(request.adapterId);
+    const found = await validationPrompts(opened.model, await readAdapterConfig(adapter.path), adapter.path);
+    if (found.prompts.length === 0) throw new Error(`${found.file}: the adapter's validation rows hold no conversation to prompt with (its data is plain text or tokens, or it had no validation split).`);
+    const prompts = found.prompts.slice(0, request.maxPrompts ?? VALIDATION_DEFAULT_MAX_PROMPTS);
+    const out = join(adapter.path, VALIDATION_SAMPLES_FILE);
+    const { model } = opened;
+    const options = {
+      maxNewTokens: request.maxNewTokens ?? VALIDATION_DEFAULT_MAX_NEW_TOKENS,
+      sampling: resolveSampling({ temperature: 0, seed: 0 }, model.generation),
+      eosTokenIds: model.eosTokenIds,
+      detokenize: detokenizer(model),
+      encode: found.encode,
+      onRecord: (record: BatchRecord, index: number, total: number) =>
+        this.events.emit('try.validationProgress', { adapterId: request.adapterId, done: index + 1, total, sample: sampleOf(record) }),
+    };
+    const run = this.#queue.then(() => compareBatch(opened.session, prompts, { base: opened.base, adapted: opened.adapted! }, out, options));
+    this.#queue = run.then(() => undefined, () => undefined);
+    const records = await run;
+    return { adapterId: request.adapterId, source: found.file, out, samples: records.map(sampleOf) };
   }
 
   cancel(requestId: string): boolean {

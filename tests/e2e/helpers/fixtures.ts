@@ -17,3 +17,14 @@ export async function tinyDataFile(rows = 40): Promise<string> {
   await writeFile(path, lines.join('\n') + '\n');
   return path;
 }
+
+/** Short chat rows in the tiny vocabulary: each validation row has a prompt and a reference answer. */
+export async function chatDataFile(rows = 40): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'hyperadapt-e2e-chat-')), 'chat.jsonl');
+  const words = ['one', 'two', 'three', 'four', 'five'];
+  const lines = Array.from({ length: rows }, (_, i) =>
+    JSON.stringify({ messages: [{ role: 'user', content: `count ${words[i % 5]}` }, { role: 'assistant', content: `${words[(i + 1) % 5]} ${words[(i + 2) % 5]}` }] }),
+  );
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}

@@ -1,6 +1,9 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callApi } from '../../../src/main/api/call';
-import type { EventMessage, TryDoneEvent, TryEndEvent, TryTokenEvent } from '../../../src/main/api/contract';
+import type { EventMessage, TryDoneEvent, TryEndEvent, TryTokenEvent, TryValidationProgressEvent } from '../../../src/main/api/contract';
 import { dispatch } from '../../../src/main/api/dispatch';
 import { ApiEventBus } from '../../../src/main/api/events';
 import type { ApiContext } from '../../../src/main/api/context';
@@ -9,14 +12,24 @@ import { QUICK } from '../store/helpers/library-run';
 import { testContext } from './helpers/context';
 
 /** A context with one trained tiny adapter, and every event it emits. */
-async function trainedAdapter(): Promise<{ context: ApiContext; received: EventMessage[]; adapterId: number; modelId: number }> {
+async function chatDataFile(rows = 40): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'hyperadapt-try-')), 'chat.jsonl');
+  const words = ['one', 'two', 'three', 'four', 'five'];
+  const lines = Array.from({ length: rows }, (_, i) =>
+    JSON.stringify({ messages: [{ role: 'user', content: `count ${words[i % 5]}` }, { role: 'assistant', content: `${words[(i + 1) % 5]} ${words[(i + 2) % 5]}` }] }),
+  );
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+async function trainedAdapter(data?: string): Promise<{ context: ApiContext; received: EventMessage[]; adapterId: number; modelId: number }> {
   const events = new ApiEventBus();
   const received: EventMessage[] = [];
   events.subscribe((message) => received.push(message));
   const context = testContext(events);
   const { model } = await callApi(context, 'models.add', { path: await tinyModelFolder({ arch: 'qwen2', seed: 5 }), name: 'tiny' });
-  const { dataset } = await callApi(context, 'datasets.add', { path: await tinyDataFile(40) });
-  const started = await callApi(context, 'runs.start', { modelId: model.id, datasetId: dataset.id, settings: QUICK });
+  const { dataset } = await callApi(context, 'datasets.add', { path: data ?? (await tinyDataFile(40)) });
+  const started = await callApi(context, 'runs.start', { modelId: model.id, datasetId: dataset.id, settings: data ? { ...QUICK, maxLength: 128 } : QUICK });
   await context.library.runs.finished(started.id);
   const [adapter] = await callApi(context, 'adapters.list', { runId: started.id });
   return { context, received, adapterId: adapter!.id, modelId: model.id };
@@ -67,6 +80,35 @@ describe('try API', () => {
     // A deleted adapter is refused even though its session is still cached.
     await callApi(context, 'adapters.delete', { id: adapterId });
     expect(await dispatch('try.compare', { adapterId, prompt: 'six' }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it("runs the adapter's validation rows through both panes and keeps them as JSONL beside the adapter", async () => {
+    const { context, received, adapterId } = await trainedAdapter(await chatDataFile());
+    const result = await callApi(context, 'try.validation', { adapterId, maxPrompts: 3, maxNewTokens: 4 });
+    expect(result.adapterId).toBe(adapterId);
+    expect(result.samples).toHaveLength(3);
+    const [adapter] = await callApi(context, 'adapters.list', {});
+    expect(result.out.startsWith(adapter!.path)).toBe(true);
+    for (const sample of result.samples) {
+      expect(sample.line).toBeGreaterThan(0);
+      expect(sample.prompt.length).toBeGreaterThan(0);
+      expect(typeof sample.reference).toBe('string');
+    }
+    // One progress event per row, in order, each carrying its row.
+    const progress = received.filter((m) => m.event === 'try.validationProgress').map((m) => m.payload as TryValidationProgressEvent);
+    expect(progress.map((p) => [p.done, p.total])).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(progress.map((p) => p.sample)).toEqual(result.samples);
+    // The file holds the same rows, one JSON record a line.
+    const lines = (await readFile(result.out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { line: number; base: { text: string }; adapted: { text: string } });
+    expect(lines.map((l) => [l.line, l.base.text, l.adapted.text])).toEqual(result.samples.map((s) => [s.line, s.base, s.adapted]));
+    // Greedy: a second run gives the same table.
+    const again = await callApi(context, 'try.validation', { adapterId, maxPrompts: 3, maxNewTokens: 4 });
+    expect(again.samples).toEqual(result.samples);
+
+    expect(result.samples[0]!.prompt).toMatch(/^count /);
+    expect(result.samples[0]!.reference).toMatch(/^\w+ \w+$/);
+    expect(await dispatch('try.validation', { adapterId: 99 }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await dispatch('try.validation', { adapterId, maxPrompts: 0 }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('refuses a missing adapter and bad input at the call', async () => {

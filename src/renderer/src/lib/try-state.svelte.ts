@@ -2,7 +2,7 @@
  * The Try step: an adapter from the library, a prompt, and the base model's and the adapter's
  * answers filling side by side as try.token events arrive for this screen's request.
  */
-import type { AdapterRecord, ModelRecord, TryPane, TryPaneResult } from '../../../main/api/contract';
+import type { AdapterRecord, ModelRecord, TryPane, TryPaneResult, ValidationResult, ValidationSample } from '../../../main/api/contract';
 import { api } from './api-client';
 import { message } from './library-state.svelte';
 
@@ -37,6 +37,14 @@ export class TryState {
   error = $state<string | null>(null);
   stopped = $state(false);
 
+  /** The validation-sample table: rows as they arrive, then the finished result with its file. */
+  validationRows = $state.raw<ValidationSample[]>([]);
+  validationTotal = $state<number | null>(null);
+  validationResult = $state.raw<ValidationResult | null>(null);
+  validationRunning = $state(false);
+  validationError = $state<string | null>(null);
+  validationMaxPrompts = $state(8);
+
   adapter = $derived(this.adapters.find((adapter) => adapter.id === this.adapterId) ?? null);
   /** The adapter's base model: the one it was trained on, which both panes run. */
   model = $derived(this.models.find((model) => model.id === this.adapter?.modelId) ?? null);
@@ -63,6 +71,11 @@ export class TryState {
       api.on('try.token', (event) => this.#receive({ kind: 'token', ...event })),
       api.on('try.done', (event) => this.#receive({ kind: 'done', ...event })),
       api.on('try.end', (event) => this.#receive({ kind: 'end', ...event })),
+      api.on('try.validationProgress', (event) => {
+        if (!this.validationRunning || event.adapterId !== this.adapterId) return;
+        this.validationTotal = event.total;
+        this.validationRows = [...this.validationRows, event.sample];
+      }),
     ];
     return () => {
       for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
@@ -107,6 +120,25 @@ export class TryState {
       this.running = false;
       this.#early = [];
       this.error = message(error);
+    }
+  }
+
+  /** The adapter's validation rows through both models, filling the table row by row. */
+  async runValidation(): Promise<void> {
+    if (this.adapterId === null || this.validationRunning) return;
+    this.validationRows = [];
+    this.validationTotal = null;
+    this.validationResult = null;
+    this.validationError = null;
+    this.validationRunning = true;
+    try {
+      const result = await api.call('try.validation', { adapterId: this.adapterId, maxPrompts: this.validationMaxPrompts, maxNewTokens: this.maxNewTokens });
+      this.validationResult = result;
+      this.validationRows = result.samples;
+    } catch (error) {
+      this.validationError = message(error);
+    } finally {
+      this.validationRunning = false;
     }
   }
 
