@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { openApp, RESULTS } from './helpers/app';
 import { pageCall, waitForRun } from './helpers/api';
 import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
+import type { RunningShell } from './web-shell';
 
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
 const QUICK = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
 
 let shell: RunningShell;
@@ -18,15 +17,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors));
 
   // A trained tiny adapter, seeded through the same API the screens use.
   const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(), name: 'tiny qwen' });

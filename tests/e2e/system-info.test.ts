@@ -1,13 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp, RESULTS } from './helpers/app';
 import packageJson from '../../package.json';
-import { launchChromium } from './browser';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
@@ -15,15 +12,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'System' }).click();
   await page.getByTestId('system-info').waitFor();
 });

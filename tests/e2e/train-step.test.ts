@@ -1,13 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { openApp, RESULTS } from './helpers/app';
 import { pageCall, waitForRun } from './helpers/api';
 import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
@@ -22,15 +19,7 @@ async function openTrain(): Promise<void> {
 const trainPoints = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-train-points'));
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors));
   await pageCall(page, 'settings.setPreferences', { threads: 1 }); // the machine is shared with other test files
   await pageCall(page, 'models.add', { path: await tinyModelFolder(5), name: 'tiny qwen' });
   await pageCall(page, 'datasets.add', { path: await tinyDataFile(40), name: 'numbers' });
