@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, RESULTS } from './helpers/app';
-import { pageCall, waitForRun } from './helpers/api';
-import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
+import { seedTrainedAdapter } from './helpers/seed';
+import { pageCall } from './helpers/api';
 import type { RunningShell } from './web-shell';
-
-const QUICK = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
 
 let shell: RunningShell;
 let browser: Browser;
@@ -18,12 +16,7 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   ({ shell, browser, page } = await openApp(consoleErrors));
-
-  // A trained tiny adapter, seeded through the same API the screens use.
-  const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(), name: 'tiny qwen' });
-  const { dataset } = await pageCall(page, 'datasets.add', { path: await tinyDataFile(), name: 'numbers' });
-  const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'numbers run', settings: QUICK });
-  await waitForRun(page, run.id, ['completed']);
+  await seedTrainedAdapter(page);
 });
 
 afterAll(async () => {

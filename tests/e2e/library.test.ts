@@ -2,11 +2,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, RESULTS } from './helpers/app';
-import { pageCall, waitForRun } from './helpers/api';
+import { pageCall, QUICK_RUN, waitForRun } from './helpers/api';
 import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
 import type { RunningShell } from './web-shell';
-
-const QUICK = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
 
 let shell: RunningShell;
 let browser: Browser;
@@ -21,9 +19,9 @@ beforeAll(async () => {
   // Seed through the same API the screens use: a model, a dataset, one finished run and one stopped mid-way.
   const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(), name: 'tiny qwen' });
   const { dataset } = await pageCall(page, 'datasets.add', { path: await tinyDataFile(), name: 'numbers' });
-  completedRunId = (await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'first run', settings: QUICK })).id;
+  completedRunId = (await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'first run', settings: QUICK_RUN })).id;
   await waitForRun(page, completedRunId, ['completed']);
-  const long = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'long run', settings: { ...QUICK, steps: 400, saveEvery: 1 } });
+  const long = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'long run', settings: { ...QUICK_RUN, steps: 400, saveEvery: 1 } });
   stoppedRunId = long.id;
   await waitForRun(page, stoppedRunId, ['running']);
   await pageCall(page, 'runs.cancel', { id: stoppedRunId });

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, RESULTS } from './helpers/app';
-import { pageCall, waitForRun } from './helpers/api';
-import { chatDataFile, tinyDataFile, tinyModelFolder } from './helpers/fixtures';
+import { seedTrainedAdapter } from './helpers/seed';
+import { pageCall, QUICK_RUN, waitForRun } from './helpers/api';
+import { chatDataFile, tinyModelFolder } from './helpers/fixtures';
 import type { RunningShell } from './web-shell';
-
-const QUICK = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
 
 let shell: RunningShell;
 let browser: Browser;
@@ -15,12 +14,7 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   ({ shell, browser, page } = await openApp(consoleErrors));
-
-  // A trained tiny adapter, seeded through the same API the screens use.
-  const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(), name: 'tiny qwen' });
-  const { dataset } = await pageCall(page, 'datasets.add', { path: await tinyDataFile(), name: 'numbers' });
-  const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'numbers run', settings: QUICK });
-  await waitForRun(page, run.id, ['completed']);
+  await seedTrainedAdapter(page);
 });
 
 afterAll(async () => {
@@ -51,7 +45,7 @@ describe('the Try screen', () => {
     // An adapter trained on chat rows, whose held-out rows have prompts and reference answers.
     const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(2), name: 'tiny chat' });
     const { dataset } = await pageCall(page, 'datasets.add', { path: await chatDataFile(), name: 'chat' });
-    const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'chat run', settings: { ...QUICK, maxLength: 128 } });
+    const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, name: 'chat run', settings: { ...QUICK_RUN, maxLength: 128 } });
     await waitForRun(page, run.id, ['completed']);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Export' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Try' }).click();

@@ -24,3 +24,6 @@ export async function waitForRun(page: Page, id: number, statuses: string[], tim
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Training settings that finish in a second or two on a tiny model. */
+export const QUICK_RUN = { steps: 8, batchSize: 4, maxLength: 16, evalEvery: 4, saveEvery: 2, keepCheckpoints: 2, threads: 1, seed: 7 };
