@@ -11,12 +11,14 @@ import { method } from './method';
 import { tryMethods, type TryEvents } from './try-contract';
 import { exportMethods, type ExportEvents } from './export-contract';
 import { wizardMethods } from './wizard-contract';
+import { starterMethods } from './starter-contract';
 
 export type { MethodSpec } from './method';
 export type * from './library-contract';
 export type * from './wizard-contract';
 export type * from './try-contract';
 export type * from './export-contract';
+export type * from './starter-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
 
@@ -58,6 +60,7 @@ export const methods = {
   ...wizardMethods,
   ...tryMethods,
   ...exportMethods,
+  ...starterMethods,
 } as const;
 
 /** Event payloads pushed from the app to every connected window or browser tab. */

@@ -7,6 +7,7 @@ import { libraryHandlers } from './library-handlers';
 import { inspectModelFolder } from './model-inspect';
 import { changePreferences, readPreferences } from '../settings/preferences';
 import { getSystemInfo } from '../system/system-info';
+import { StarterKitFiles } from '../starter/starter-kit';
 
 export type { ApiContext } from './context';
 
@@ -27,4 +28,6 @@ export const handlers: Handlers = {
   'try.cancel': async ({ requestId }, { library }) => ({ cancelled: library.tries.cancel(requestId) }),
   'exports.start': async (request, { library }) => library.exports.start(request),
   'exports.cancel': async ({ jobId }, { library }) => ({ cancelled: library.exports.cancel(jobId) }),
+  'starter.status': async (_input, { library }) => new StarterKitFiles(library.library.dataDirectory).status(),
+  'starter.prepare': (_input, { library }) => new StarterKitFiles(library.library.dataDirectory).prepare(),
 };
