@@ -1,46 +1,37 @@
 /**
- * The whole journey through the screens, as a new user walks it with a tiny model: choose the
- * model, import data (a bad row shown by its line, then a clean file), train a few steps with the
- * chart filling, find the run in the Library, try it side by side, export GGUF and merged
- * safetensors with the verification passing. A screenshot of each step: test-results/journey-*.png.
+ * The whole journey through the screens, as a new user walks it with the starter kit: take the
+ * demo model the first run offers, import data (a draft with a bad row shown by its line, then the
+ * sample chats), train a few steps with the chart filling, find the run in the Library, try it
+ * side by side, export GGUF and merged safetensors with the verification passing. A screenshot of
+ * each step: test-results/journey-*.png.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
 import { pageCall, waitForRun } from './helpers/api';
-import { tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
+import { openApp, RESULTS } from './helpers/app';
+import type { RunningShell } from './web-shell';
 
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+const SAMPLE = join(import.meta.dirname, '..', '..', 'resources', 'starter', 'sample-garden-chats.jsonl');
 
 let shell: RunningShell;
 let browser: Browser;
 let page: Page;
-let folder: string;
-let modelPath: string;
+let draft: string;
 const consoleErrors: string[] = [];
 
-const row = (i: number) => JSON.stringify({ prompt: `What is ${i} plus ${i}?`, completion: `${2 * i}.` });
 const shot = (name: string) => page.screenshot({ path: join(RESULTS, `journey-${name}.png`), fullPage: true });
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  folder = await mkdtemp(join(tmpdir(), 'hyperadapt-e2e-journey-'));
-  await writeFile(join(folder, 'sums-draft.jsonl'), [row(1), row(2), '{"prompt": "unfinished', ...Array.from({ length: 30 }, (_, i) => row(i + 3))].join('\n') + '\n');
-  await writeFile(join(folder, 'sums.jsonl'), Array.from({ length: 40 }, (_, i) => row(i)).join('\n') + '\n');
-  modelPath = await tinyModelFolder(3);
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  // The sample chats as a user might have drafted them: line 3 cut short.
+  const lines = (await readFile(SAMPLE, 'utf8')).trimEnd().split('\n');
+  lines[2] = lines[2]!.slice(0, 60);
+  draft = join(await mkdtemp(join(tmpdir(), 'hyperadapt-e2e-journey-')), 'garden-draft.jsonl');
+  await writeFile(draft, lines.join('\n') + '\n');
+  ({ shell, browser, page } = await openApp(consoleErrors));
   await pageCall(page, 'settings.setPreferences', { threads: 1 }); // the machine is shared with other test files
 });
 
@@ -50,21 +41,23 @@ afterAll(async () => {
 });
 
 describe('the journey from a base model to a verified export', () => {
-  it('walks every step with a tiny model', async () => {
-    // 1. Model: check the folder, read its facts, add it to the library.
+  it('walks every step with the starter kit', async () => {
+    // 1. Model: the first run offers the demo kit; its model is checked and added like any folder.
     await nav('Model');
-    await page.getByLabel('Model folder').fill(modelPath);
-    await page.getByRole('button', { name: 'Check folder' }).click();
+    await page.getByTestId('starter-model').waitFor();
+    await shot('0-first-run');
+    await page.getByRole('button', { name: 'Use the demo model' }).click();
     await page.getByTestId('model-facts').waitFor();
     expect(await page.getByTestId('fact-architecture').textContent()).toBe('Qwen2ForCausalLM');
-    await page.getByLabel('Name in the library').fill('tiny qwen');
+    expect(await page.getByLabel('Name in the library').inputValue()).toMatch(/^Demo: tiny model/);
     await page.getByRole('button', { name: 'Add to library' }).click();
     await page.getByTestId('add-result').waitFor();
+    expect(await page.getByTestId('starter-model').count()).toBe(0);
     await shot('1-model');
 
-    // 2. Data: a file with a bad row is refused, the row named by its line; the clean file is added.
+    // 2. Data: a draft with a bad row is refused, the row named by its line; the sample chats are added.
     await nav('Data');
-    await page.getByLabel('Data file').fill(join(folder, 'sums-draft.jsonl'));
+    await page.getByLabel('Data file').fill(draft);
     await page.getByRole('button', { name: 'Check file' }).click();
     await page.getByTestId('preflight').waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('Not ready: 1 row has errors');
@@ -74,10 +67,9 @@ describe('the journey from a base model to a verified export', () => {
     expect(await page.getByRole('button', { name: 'Add to library' }).count()).toBe(0);
     await shot('2-data-bad-row');
 
-    await page.getByLabel('Data file').fill(join(folder, 'sums.jsonl'));
-    await page.getByRole('button', { name: 'Check file' }).click();
-    await page.getByText('Ready to train: 40 usable rows.').waitFor();
-    await page.getByLabel('Name in the library').fill('sums');
+    await page.getByRole('button', { name: 'Use the sample chats' }).click();
+    await page.getByText('Ready to train: 60 usable rows.').waitFor();
+    expect(await page.getByLabel('Name in the library').inputValue()).toBe('Demo: garden helper chats');
     await page.getByRole('button', { name: 'Add to library' }).click();
     await page.getByTestId('data-add-result').waitFor();
     await shot('3-data-added');
@@ -122,7 +114,7 @@ describe('the journey from a base model to a verified export', () => {
     await nav('Try');
     await expect(page.getByLabel('Adapter').locator('option:checked').textContent()).resolves.toContain('journey run');
     await page.getByLabel('Most new tokens').fill('12');
-    await page.getByLabel('Prompt').fill('What is 3 plus 3?');
+    await page.getByLabel('Prompt').fill('How often should I water my peas?');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     for (const pane of ['base', 'adapted']) await page.getByTestId(`try-summary-${pane}`).waitFor({ timeout: 30_000 });
     await shot('6-try');
