@@ -1,6 +1,6 @@
 /**
  * The theme preference, applied as data-theme on <html>. 'system' removes the attribute so the
- * stylesheet's prefers-color-scheme rule decides; 'light' and 'dark' pin it. The choice lives in
+ * stylesheet's light-dark() colours follow the system; 'light' and 'dark' pin it. The choice lives in
  * settings.json (through the API), so the desktop app and the web shell agree.
  */
 import type { ThemeChoice } from '../../../main/api/contract';
