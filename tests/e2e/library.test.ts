@@ -60,7 +60,7 @@ describe('the library screen', () => {
 
   it('renames and tags a run', async () => {
     const row = runRow(completedRunId);
-    await row.getByRole('button', { name: 'Rename or tag first run' }).click();
+    await row.getByRole('button', { name: 'Edit first run: rename or tag' }).click();
     await row.getByLabel('Name').fill('baseline');
     await row.getByLabel('Tags').fill('keep, best');
     await row.getByRole('button', { name: 'Save' }).click();
@@ -124,6 +124,6 @@ describe('the library screen', () => {
     await runRow(stoppedRunId).waitFor({ state: 'detached' });
     expect((await pageCall(page, 'runs.list', {})).map((r) => r.id)).toEqual([completedRunId]);
     // The refused deletion is the one failed request the browser logs.
-    expect(consoleErrors).toEqual([expect.stringContaining('status of 500')]);
+    expect(consoleErrors).toEqual([expect.stringContaining('status of 409 (Conflict)')]);
   });
 });
