@@ -30,6 +30,8 @@ export default defineConfig({
           sessionWorker: resolve(__dirname, 'src/main/engine/onnx/session-worker.ts'),
           // A training run, in its own worker thread so that neither the app nor the CLI blocks on it.
           trainingWorker: resolve(__dirname, 'src/main/engine/train/training-worker.ts'),
+          // A few timed training steps for the Train step's time estimate, off the API's thread.
+          speedWorker: resolve(__dirname, 'src/main/engine/train/speed-worker.ts'),
         },
       },
     },

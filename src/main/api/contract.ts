@@ -11,6 +11,7 @@ import { method } from './method';
 import { tryMethods, type TryEvents } from './try-contract';
 import { exportMethods, type ExportEvents } from './export-contract';
 import { wizardMethods } from './wizard-contract';
+import { trainMethods } from './train-contract';
 import { starterMethods } from './starter-contract';
 
 export type { MethodSpec } from './method';
@@ -18,6 +19,7 @@ export type * from './library-contract';
 export type * from './wizard-contract';
 export type * from './try-contract';
 export type * from './export-contract';
+export type * from './train-contract';
 export type * from './starter-contract';
 
 export type ExecutionProviderName = 'cuda' | 'cpu';
@@ -60,6 +62,7 @@ export const methods = {
   ...wizardMethods,
   ...tryMethods,
   ...exportMethods,
+  ...trainMethods,
   ...starterMethods,
 } as const;
 

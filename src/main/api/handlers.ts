@@ -5,6 +5,7 @@ import { checkDataFile } from './dataset-check';
 import { listFolders } from './folders';
 import { libraryHandlers } from './library-handlers';
 import { inspectModelFolder } from './model-inspect';
+import { trainHandlers } from './train-handlers';
 import { changePreferences, readPreferences } from '../settings/preferences';
 import { getSystemInfo } from '../system/system-info';
 import { StarterKitFiles } from '../starter/starter-kit';
@@ -18,8 +19,9 @@ export type Handlers = {
 export const handlers: Handlers = {
   'system.info': (_input, context: ApiContext) => getSystemInfo(context.library.library.dataDirectory),
   ...libraryHandlers,
+  ...trainHandlers,
   'folders.list': ({ path, dataFiles }) => listFolders(path, dataFiles),
-  'models.inspect': ({ path, batch, seqLen }) => inspectModelFolder(path, batch, seqLen),
+  'models.inspect': ({ path, batch, seqLen, targets }) => inspectModelFolder(path, batch, seqLen, targets),
   'datasets.check': ({ path, readOptions }) => checkDataFile(path, readOptions),
   'settings.preferences': async () => readPreferences(),
   'settings.setPreferences': (change) => changePreferences(change),

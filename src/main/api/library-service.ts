@@ -8,6 +8,7 @@ import { openLibrary } from '../store/open-library';
 import { RunManager, type JobFactory } from '../store/run-manager';
 import { readPreferences } from '../settings/preferences';
 import { ExportService } from './export-service';
+import { SpeedService } from './speed-service';
 import { TryService } from './try-service';
 
 export interface LibraryService {
@@ -17,6 +18,8 @@ export interface LibraryService {
   readonly tries: TryService;
   /** Exports started from the app, one at a time. */
   readonly exports: ExportService;
+  /** Training speed measured before a run starts, one measurement at a time. */
+  readonly speed: SpeedService;
   /** Runs found abandoned by a process that is gone when the library was opened, now 'interrupted'. */
   readonly interrupted: readonly number[];
   /** Stops training (with a checkpoint; the run becomes 'interrupted'), releases Try's sessions, cancels exports and closes the database. */
@@ -25,10 +28,14 @@ export interface LibraryService {
 
 export function openLibraryService(dataDirectory: string, events: ApiEventBus, createJob?: JobFactory): LibraryService {
   const { library, interrupted } = openLibrary(dataDirectory);
+  const speed = new SpeedService(library);
   const runs = new RunManager(
     library,
     {
-      onStatus: (run) => events.emit('runs.status', run),
+      onStatus: (run) => {
+        speed.onRunStatus(run); // a run about to train stops a measurement in progress
+        events.emit('runs.status', run);
+      },
       onStep: (step) => events.emit('runs.step', step),
       onValidation: (validation) => events.emit('runs.validation', validation),
     },
@@ -42,9 +49,10 @@ export function openLibraryService(dataDirectory: string, events: ApiEventBus, c
     runs,
     tries,
     exports,
+    speed,
     interrupted,
     close: async () => {
-      await Promise.all([runs.close(), tries.close(), exports.close()]);
+      await Promise.all([runs.close(), tries.close(), exports.close(), speed.close()]);
       library.close();
     },
   };

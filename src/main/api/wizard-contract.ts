@@ -35,6 +35,15 @@ export interface FolderListing {
   truncated: boolean;
 }
 
+export interface TargetModuleInfo {
+  /** e.g. q_proj */
+  module: string;
+  /** Whether the trainable counts (and the memory) are for a choice that includes it. */
+  chosen: boolean;
+  hyperAdaptParameters: number;
+  loraParameters: number;
+}
+
 export interface ModelInspection {
   /** The folder, absolute with links resolved. */
   path: string;
@@ -48,11 +57,13 @@ export interface ModelInspection {
   hiddenSize: number;
   contextLength: number;
   vocabSize: number;
-  /** Trainable numbers with the default targets (every linear of every block)... */
+  /** Trainable numbers with the chosen targets (default: every linear of every block)... */
   hyperAdaptParameters: number;
   /** ...and LoRA's on the same targets at loraRank, for comparison. */
   loraParameters: number;
   loraRank: number;
+  /** Every module the model can adapt, in order, with what it adds over all blocks; the counts of a choice are the sums. */
+  targets: TargetModuleInfo[];
   /** Expected peak memory of a training process at the given batch and sequence length. */
   memory: { batch: number; seqLen: number; totalBytes: number; weightBytes: number; activationBytes: number };
 }
@@ -88,8 +99,13 @@ export const wizardMethods = {
     v.strictObject({ path: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))), dataFiles: v.optional(v.boolean()) }),
   ),
   'models.inspect': method<ModelInspection>()(
-    'Reads a Hugging Face model folder without adding it: architecture, size, dtype, layers, context length, trainable counts, and estimated training memory at a batch and sequence length.',
-    v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), batch: v.optional(positive(512)), seqLen: v.optional(positive(131_072)) }),
+    'Reads a Hugging Face model folder without adding it: architecture, size, dtype, layers, context length, the modules it can adapt, trainable counts, and estimated training memory at a batch, sequence length and choice of targets.',
+    v.strictObject({
+      path: v.pipe(v.string(), v.minLength(1)),
+      batch: v.optional(positive(512)),
+      seqLen: v.optional(positive(131_072)),
+      targets: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'Choose at least one module to adapt.'))),
+    }),
   ),
   'datasets.check': method<DatasetCheck>()(
     "A data file's pre-flight report (format, bad rows with their lines, lengths, duplicates) without adding it to the library.",

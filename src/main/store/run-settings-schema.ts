@@ -10,7 +10,7 @@ const positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
 const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
 
 export const runSettingsSchema = v.strictObject({
-  targets: v.optional(v.pipe(v.array(v.string()), v.minLength(1))),
+  targets: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'Choose at least one module to adapt.'))),
   lr: positive,
   epochs: positive,
   steps: v.optional(positiveInt),

@@ -61,7 +61,7 @@ export interface TrainingResult {
   bestValLoss: number | null;
 }
 
-function loopConfig(options: TrainOptions, totalSteps: number, padTokenId: number, hasValidation: boolean): TrainLoopConfig {
+export function loopConfig(options: TrainOptions, totalSteps: number, padTokenId: number, hasValidation: boolean): TrainLoopConfig {
   const evalEvery = options.evalEvery ?? Math.max(1, Math.floor(totalSteps / 10));
   return {
     lr: options.lr,
@@ -84,6 +84,12 @@ function loopConfig(options: TrainOptions, totalSteps: number, padTokenId: numbe
   };
 }
 
+/** The run's length: `steps` when given, else the epochs over the training rows, at least one. */
+export function plannedSteps(options: Pick<TrainOptions, 'steps' | 'epochs' | 'batchSize' | 'gradAccum'>, trainRows: number): number {
+  const rowsPerStep = options.batchSize * options.gradAccum;
+  return options.steps ?? Math.max(1, Math.ceil((options.epochs * trainRows) / rowsPerStep));
+}
+
 export async function runTraining(options: TrainOptions, hooks: TrainingHooks, createBackend: BackendFactory): Promise<TrainingResult> {
   const out = resolve(options.out);
   const model = await loadHfModel(resolve(options.model));
@@ -104,8 +110,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks, c
     gradAccum: options.gradAccum,
   });
   const truncatedRows = report.train.tokens?.truncatedRows ?? 0;
-  const microBatchesPerStep = options.batchSize * options.gradAccum;
-  const totalSteps = options.steps ?? Math.max(1, Math.ceil((options.epochs * train.length) / microBatchesPerStep));
+  const totalSteps = plannedSteps(options, train.length);
   const padTokenId = model.tokenizer.padTokenId ?? model.eosTokenIds[0] ?? 0;
   const config = loopConfig(options, totalSteps, padTokenId, validation.length > 0);
 
