@@ -14,6 +14,8 @@ export interface ConversationTemplate {
 export interface DataTokenizer {
   /** Token ids of `text`, adding no special tokens (those written in the text are still recognised). */
   encode(text: string): number[];
+  /** Text of token ids, special tokens included; only previews need it. */
+  decode?: (ids: number[]) => string;
   /** Put before plain text and plain-template rows when the tokenizer config asks for it (add_bos_token); null otherwise. */
   bosTokenId: number | null;
   /** Ends plain text rows, and is learned, so the model learns to stop. */
@@ -39,6 +41,7 @@ export function dataTokenizer(model: TokenizerSource): DataTokenizer {
   if (eosToken === undefined) throw new Error(`${model.dir}: the end-of-sequence id ${eos} is not in the tokenizer's vocabulary`);
   return {
     encode: (text) => tokenizer.encode(text, { addSpecialTokens: false }),
+    decode: (ids) => tokenizer.decode(ids),
     bosTokenId: tokenizer.config['add_bos_token'] === true ? tokenizer.bosTokenId : null,
     eosTokenId: eos,
     vocabSize: model.config.vocabSize,

@@ -10,6 +10,7 @@ import { describePosition, type Position } from './issues';
 import { fileCheck, issuesOf, type DatasetReport, type SplitReport } from './report';
 import { usablePosition, validPosition } from './row-ledger';
 import type { Format } from './formats';
+import type { SampledRow } from './render-preview';
 import { scanFile, type DatasetOptions, type ScannedFile } from './scan';
 
 export interface DatasetCheckOptions extends DatasetOptions {
@@ -20,6 +21,8 @@ export interface DatasetCheckOptions extends DatasetOptions {
   validationFile?: string;
   batchSize: number;
   gradAccum: number;
+  /** Train on the valid rows and leave the rows with errors out (still listed in the report); the file is never changed. */
+  dropInvalidRows?: boolean;
 }
 
 export interface LoadedDataset {
@@ -76,9 +79,12 @@ async function prepare(path: string, options: DatasetCheckOptions, keepExamples:
   for (const i of trainIndices) supervised += train.usable.supervised.get(i);
   const trainCheck = fileCheck(train);
   const validationCheck = validation ? fileCheck(validation) : null;
+  const drop = options.dropInvalidRows === true;
+  const errors = trainCheck.errors + (validationCheck?.errors ?? 0);
   const report: DatasetReport = {
-    // Without a tokenizer, usable rows are not known yet: only errors can make the file unready.
-    ok: trainCheck.errors === 0 && (validationCheck?.errors ?? 0) === 0 && (trainCheck.tokens === null || trainIndices.length > 0),
+    // Without a tokenizer, usable rows are not known yet: only errors can make the file unready, unless they are left out.
+    ok: (drop || errors === 0) && (trainCheck.tokens === null || trainIndices.length > 0) && (!drop || trainCheck.rows.usable > 0),
+    invalidRowsLeftOut: drop ? trainCheck.rows.invalid + (validationCheck?.rows.invalid ?? 0) : 0,
     template: options.tokenizer ? options.tokenizer.templateKind : null,
     train: trainCheck,
     validation: validationCheck,
@@ -98,6 +104,12 @@ export async function checkDataset(path: string, options: DatasetCheckOptions): 
   return (await prepare(path, options, false)).report;
 }
 
+/** The pre-flight report and the first valid rows of the training file, for a preview. */
+export async function inspectDataset(path: string, options: DatasetCheckOptions): Promise<{ report: DatasetReport; samples: SampledRow[] }> {
+  const { report, train } = await prepare(path, options, false);
+  return { report, samples: train.samples };
+}
+
 /** Where the validation rows are: the split's rows of `path`, or every usable row of the validation file. */
 export async function validationRows(path: string, options: DatasetCheckOptions): Promise<{ file: string; format: Format | null; positions: Position[] }> {
   const { train, validation, validationIndices } = await prepare(path, options, false);
@@ -106,11 +118,11 @@ export async function validationRows(path: string, options: DatasetCheckOptions)
   return { file: scanned.file, format: scanned.detection.format, positions: indices.map((i) => usablePosition(scanned, i)) };
 }
 
-/** The training and validation examples; throws DatasetRowsError when any row has an error. */
+/** The training and validation examples; throws DatasetRowsError when any row has an error, unless such rows are to be left out. */
 export async function loadDataset(path: string, options: DatasetCheckOptions): Promise<LoadedDataset> {
   if (!options.tokenizer) throw new Error('loadDataset needs the model\'s tokenizer');
   const { report, train, validation, trainIndices, validationIndices } = await prepare(path, options, true);
-  for (const check of [report.train, report.validation]) {
+  for (const check of options.dropInvalidRows ? [] : [report.train, report.validation]) {
     if (check && check.errors > 0) throw new DatasetRowsError(check.file, issuesOf(check, 'error'), check.errors);
   }
   if (trainIndices.length === 0) throw new DatasetFileError(path, `no row has a token to learn within the first ${options.maxLength} tokens`, 'raise --max-length, or shorten the prompts');

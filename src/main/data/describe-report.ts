@@ -55,12 +55,13 @@ export function describeReport(report: DatasetReport, limit = 20): string {
     `Estimate: ${plural(estimate.stepsPerEpoch, 'step')} per epoch (batch ${estimate.batchSize} × accumulation ${estimate.gradAccum})` +
       (estimate.supervisedTokensPerEpoch !== null ? `, ${n(estimate.supervisedTokensPerEpoch)} learned tokens per epoch` : ''),
   );
-  lines.push(report.ok ? 'Ready to train.' : `Not ready: ${notReadyReason(report)}`);
+  const leftOut = report.invalidRowsLeftOut > 0 ? ` (${plural(report.invalidRowsLeftOut, 'row')} with errors left out; the file is unchanged)` : '';
+  lines.push(report.ok ? `Ready to train${leftOut}.` : `Not ready: ${notReadyReason(report)}`);
   return lines.join('\n');
 }
 
 function notReadyReason(report: DatasetReport): string {
-  if (report.train.errors > 0 || (report.validation?.errors ?? 0) > 0) return 'fix the errors above (every row with an error is listed with its line or row).';
+  if (report.invalidRowsLeftOut === 0 && (report.train.errors > 0 || (report.validation?.errors ?? 0) > 0)) return 'fix the errors above (every row with an error is listed with its line or row).';
   const tokens = report.train.tokens;
   const longer = tokens ? ` (the longest row has ${n(tokens.max)} tokens, p99 ${n(tokens.p99)})` : '';
   return `no row is left to train on: raise --max-length${longer}, or bring rows whose answers start sooner.`;

@@ -56,8 +56,10 @@ export interface StepEstimate {
 }
 
 export interface DatasetReport {
-  /** No errors: training can start. */
+  /** No errors (or every row with one left out, as asked): training can start. */
   ok: boolean;
+  /** Rows with errors that training leaves out (the dropInvalidRows read option); 0 when none are. */
+  invalidRowsLeftOut: number;
   /** How conversations were rendered: the model's chat template or the plain one; null without a model. */
   template: 'model' | 'plain' | null;
   train: FileCheck;

@@ -7,6 +7,8 @@ import { DuplicateIndex } from './duplicates';
 import type { CanonicalRow } from './formats';
 import { IntList } from './int-list';
 import { describePosition, IssueLog, type Position, type Problem } from './issues';
+import { lengthHistogram } from './length-histogram';
+import { PREVIEW_ROWS, type SampledRow } from './render-preview';
 import { lengthPercentiles, type TokenStats } from './token-stats';
 import type { Tokenized } from './to-example';
 import { IGNORE_INDEX, supervisedTokenCount, truncateExample, type TrainingExample } from '../engine/train/examples';
@@ -62,6 +64,8 @@ export class RowLedger {
   /** Usable rows equal to a usable row of the reference file: their position, and the reference's valid index. */
   readonly overlaps: { position: Position; match: number }[] = [];
   readonly examples: TrainingExample[] | null;
+  /** The first PREVIEW_ROWS valid rows, for the Data step's preview (one with nothing to learn shows why). */
+  readonly samples: SampledRow[] = [];
   readonly #lengths = new IntList();
   #truncatedRows = 0;
   #zeroSupervisedRows = 0;
@@ -96,6 +100,7 @@ export class RowLedger {
     const first = this.index.add(key, v);
     if (first !== -1) this.log.add(position, { code: 'duplicate', field: null, message: `the same content as ${describePosition(validPosition(this.valid, first))}` });
 
+    if (this.samples.length < PREVIEW_ROWS) this.samples.push({ position, row: canonical, example: tokenized?.example ?? null });
     const supervised = tokenized ? this.#measure(position, tokenized) : 0;
     if (tokenized && supervised === 0) {
       this.valid.usable.push(-1);
@@ -114,12 +119,14 @@ export class RowLedger {
   /** Token statistics, or null when no row was tokenized (and none was meant to be). */
   tokenStats(tokenized: boolean): TokenStats | null {
     if (this.#lengths.length === 0 && !tokenized) return null;
+    const lengths = this.#lengths.toArray();
     return {
       maxLength: this.maxLength,
-      ...lengthPercentiles(this.#lengths.toArray()),
+      ...lengthPercentiles(lengths),
       truncatedRows: this.#truncatedRows,
       zeroSupervisedRows: this.#zeroSupervisedRows,
       supervisedTokens: this.#supervisedTokens,
+      histogram: lengthHistogram(lengths, this.maxLength),
     };
   }
 

@@ -15,6 +15,7 @@ import { FORMAT_NAMES, FORMATS, type ColumnMapping, type Format } from './format
 import { RowProblem, type IssueLog, type Position, type Problem } from './issues';
 import type { RowFields, SourceRecord } from './readers/record';
 import type { TextUnit } from './readers/txt';
+import type { SampledRow } from './render-preview';
 import { RowLedger, type UsableRows, type ValidRows } from './row-ledger';
 import { openSource } from './source';
 import type { TokenStats } from './token-stats';
@@ -56,6 +57,8 @@ export interface ScannedFile {
   examples: TrainingExample[] | null;
   /** Usable rows equal to a usable row of the reference file: their position, and the reference's valid index. */
   overlaps: { position: Position; match: number }[];
+  /** The first few valid rows, for a preview. */
+  samples: SampledRow[];
 }
 
 type ReadableRecord = Extract<SourceRecord, { fields: unknown }>;
@@ -143,7 +146,7 @@ export async function scanFile(path: string, options: DatasetOptions, keepExampl
   progress();
   if (ledger.rows.total === 0) throw new DatasetFileError(path, 'the file holds no rows');
 
-  const { log, rows, valid, usable, index, examples, overlaps } = ledger;
+  const { log, rows, valid, usable, index, examples, overlaps, samples } = ledger;
   const tokens = ledger.tokenStats(tokenizer !== null);
-  return { file: path, fileType: source.fileType, detection, log, rows, tokens, valid, usable, index, examples, overlaps };
+  return { file: path, fileType: source.fileType, detection, log, rows, tokens, valid, usable, index, examples, overlaps, samples };
 }

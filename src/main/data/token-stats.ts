@@ -1,4 +1,5 @@
 /** Token-length statistics of a dataset against the max length training will use. */
+import type { LengthHistogram } from './length-histogram';
 
 export interface TokenStats {
   maxLength: number;
@@ -14,6 +15,8 @@ export interface TokenStats {
   zeroSupervisedRows: number;
   /** Learned tokens over all usable rows, after truncation (the first token of a row is never predicted). */
   supervisedTokens: number;
+  /** Row lengths before truncation, binned with the max length on an edge. */
+  histogram: LengthHistogram;
 }
 
 /** Nearest-rank percentile of ascending `sorted`. */

@@ -13,6 +13,8 @@ export const datasetReadOptionsSchema = v.strictObject({
   columns: v.optional(v.record(v.picklist(KNOWN_FIELDS), v.pipe(v.string(), v.minLength(1)))),
   /** How a .txt file is cut into rows (src/main/data/readers/txt.ts TEXT_UNITS). */
   textUnit: v.optional(v.picklist(['line', 'paragraph'])),
+  /** Leave the rows with errors out of training (the report still lists them); the file is never changed. */
+  dropInvalidRows: v.optional(v.boolean()),
 });
 
 export type DatasetReadOptions = v.InferOutput<typeof datasetReadOptionsSchema>;

@@ -11,7 +11,7 @@ import { runSettingsSchema } from './run-settings-schema';
 
 type PathOptions = 'model' | 'data' | 'out' | 'resume';
 /** How to read the data file: recorded with the dataset (DatasetRecord.readOptions), not a run setting. */
-type DataReadingOptions = 'format' | 'columns' | 'textUnit' | 'validationData';
+type DataReadingOptions = 'format' | 'columns' | 'textUnit' | 'validationData' | 'dropInvalidRows';
 type TrainerSettings = Omit<TrainOptions, PathOptions | DataReadingOptions>;
 
 // Compile-time guards: RunSettings must have exactly the trainer's settings (same keys, same

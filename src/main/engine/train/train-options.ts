@@ -22,6 +22,8 @@ export interface TrainOptions {
   textUnit?: TextUnit;
   /** A validation file; without one, valSplit of the training rows are held out. */
   validationData?: string;
+  /** Train on the valid rows, leaving the rows with errors out, instead of refusing to start; the file is not changed. */
+  dropInvalidRows?: boolean;
   /** Output folder: the adapter, checkpoints/ and training_log.jsonl. */
   out: string;
   /** Module names to adapt; default all seven linears of every block. */
