@@ -108,6 +108,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks, c
     validationFile: options.validationData ? resolve(options.validationData) : undefined,
     batchSize: options.batchSize,
     gradAccum: options.gradAccum,
+    dropInvalidRows: options.dropInvalidRows,
   });
   const truncatedRows = report.train.tokens?.truncatedRows ?? 0;
   const totalSteps = plannedSteps(options, train.length);
