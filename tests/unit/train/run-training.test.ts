@@ -85,6 +85,15 @@ describe('runTraining', () => {
     expect(built).toBe(false);
   });
 
+  it('trains on the valid rows of a file with bad rows when the dataset leaves them out', async () => {
+    const bad = join(dir, 'bad-left-out.jsonl');
+    await writeFile(bad, ['{"prompt":"a","completion":"b"}', '{"prompt":1}', '{"prompt":"c","completion":"d"}'].join('\n') + '\n');
+    let start: TrainingStart | undefined;
+    const result = await runTraining(options(join(dir, 'run-left-out'), { data: bad, dropInvalidRows: true, valSplit: 0, steps: 2 }), { onStart: (s) => (start = s) }, fakeBackend);
+    expect(start).toMatchObject({ trainRows: 2, validationRows: 0 });
+    expect(result).toMatchObject({ reason: 'completed', steps: 2 });
+  });
+
   it('trains on any format the data layer reads: a CSV with a column mapping, validated on a file of its own', async () => {
     const csv = join(dir, 'qa.csv');
     await writeFile(csv, ['question,answer', ...Array.from({ length: 8 }, (_, i) => `"What is ${i} + 1?",${i + 1}`)].join('\n'));
