@@ -7,7 +7,8 @@ import { dispatch } from './api/dispatch';
 import type { ApiContext } from './api/handlers';
 import { IPC_CALL, IPC_EVENT } from './ipc-channels';
 
-function fromTrustedPage(event: IpcMainInvokeEvent, rendererUrl: string): boolean {
+/** True for a call from our own renderer page; anything else (another frame, a navigated-away page) is refused. */
+export function fromTrustedPage(event: IpcMainInvokeEvent, rendererUrl: string): boolean {
   const url = event.senderFrame?.url ?? '';
   return url.startsWith(rendererUrl);
 }

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ApiEventBus } from './api/events';
 import { openLibraryService, type LibraryService } from './api/library-service';
 import { dataDirectory } from './data-directory';
+import { servePathPicker } from './electron-dialogs';
 import { serveApiOverIpc } from './electron-ipc';
 import { startUsageSampler } from './system/usage-sampler';
 
@@ -61,6 +62,7 @@ app.whenReady().then(() => {
   }
   const url = rendererUrl();
   serveApiOverIpc({ events, library }, url);
+  servePathPicker(url);
   startUsageSampler(events);
   createWindow(url);
   app.on('activate', () => {
