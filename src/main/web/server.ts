@@ -12,6 +12,8 @@ import type { ApiContext } from '../api/handlers';
 import { CONTENT_SECURITY_POLICY } from '../security/csp';
 import { TOKEN_COOKIE, findToken, hostAllowed, newToken, originAllowed } from './auth';
 import { serveStatic } from './static-files';
+import { cleanIncoming, receiveUpload } from './upload';
+import { UPLOAD_LIMIT_BYTES, UPLOAD_PATH } from './upload-protocol';
 
 export interface WebShellOptions {
   /** The built renderer (out/renderer). */
@@ -21,6 +23,8 @@ export interface WebShellOptions {
   port?: number;
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
+  /** The largest file a browser may upload (a dropped data file); UPLOAD_LIMIT_BYTES unless a test sets it. */
+  uploadLimitBytes?: number;
 }
 
 export interface WebShell {
@@ -93,6 +97,9 @@ async function handleCall(name: string, request: IncomingMessage, response: Serv
 
 export function startWebShell(options: WebShellOptions): Promise<WebShell> {
   const token = options.token ?? newToken();
+  const dataDirectory = options.context.library.library.dataDirectory;
+  // Dropped files that were never added would otherwise pile up; one day is plenty to add one.
+  void cleanIncoming(dataDirectory); // never rejects: what it cannot remove waits for the next start
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const unsubscribe = options.context.events.subscribe((message) => {
@@ -113,6 +120,15 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
     if (source === 'query') {
       // HttpOnly: page scripts never see the token; SameSite=Strict: other sites cannot ride on it.
       headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    if (url.pathname === UPLOAD_PATH) {
+      const upload = { dataDirectory, limitBytes: options.uploadLimitBytes ?? UPLOAD_LIMIT_BYTES };
+      void receiveUpload(request, url, upload).then(({ status, body }) => {
+        // A refusal before the body was read: close the connection rather than read a big file for nothing.
+        if (!request.complete) response.setHeader('Connection', 'close');
+        sendJson(response, status, body);
+      });
+      return;
     }
     if (url.pathname.startsWith(API_PREFIX)) {
       void handleCall(decodeURIComponent(url.pathname.slice(API_PREFIX.length)), request, response, options.context);
