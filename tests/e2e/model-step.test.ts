@@ -75,6 +75,6 @@ describe('the model step', () => {
     await page.getByTestId('model-row').getByText('my tiny model').waitFor();
     await page.screenshot({ path: join(RESULTS, 'model-step-library.png'), fullPage: true });
     // The inspection failure earlier is the one failed request the browser logs.
-    expect(consoleErrors).toEqual([expect.stringContaining('status of 500')]);
+    expect(consoleErrors).toEqual([expect.stringContaining('status of 400')]);
   });
 });

@@ -80,9 +80,15 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }
 
-/** What a failed call carries across either transport. */
+/**
+ * What a failed call carries across either transport. Beyond the call itself (unknown_method,
+ * invalid_input): not_found (an id not in the library, a path that is not there), conflict (in
+ * use, busy, already running, a run in the wrong state), bad_request (input the schema could not
+ * judge: a folder that is not a model, an unreadable data file, an adapter for another base
+ * model), and internal for a bug. src/main/api/error-codes.ts decides which, by error type.
+ */
 export interface ApiErrorBody {
-  code: 'unknown_method' | 'invalid_input' | 'internal';
+  code: 'unknown_method' | 'invalid_input' | 'not_found' | 'conflict' | 'bad_request' | 'internal';
   message: string;
   /** For invalid_input: one entry per problem, with the dotted path of the field. */
   issues?: { path: string; message: string }[];

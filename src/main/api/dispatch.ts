@@ -1,9 +1,11 @@
 /**
  * The single entry point both transports call: look the method up, validate the input against
- * its schema, run the handler, and turn every failure into an ApiErrorBody the client can show.
+ * its schema, run the handler, and turn every failure into an ApiErrorBody the client can show,
+ * coded by the error's type (./error-codes.ts).
  */
 import * as v from 'valibot';
 import { isMethodName, methods, type ApiErrorBody, type CallResult, type MethodName } from './contract';
+import { errorBody } from './error-codes';
 import { handlers, type ApiContext, type Handlers } from './handlers';
 
 export class ApiError extends Error {
@@ -41,8 +43,6 @@ export async function dispatch(
     const handler = table[name] as (input: unknown, context: ApiContext) => Promise<unknown>;
     return { ok: true, result: await handler(input, context) };
   } catch (error) {
-    if (error instanceof ApiError) return { ok: false, error: error.body };
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: { code: 'internal', message } };
+    return { ok: false, error: error instanceof ApiError ? error.body : errorBody(error) };
   }
 }

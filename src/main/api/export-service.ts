@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { MODELFILE } from '../engine/export/gguf/modelfile';
 import { type ExportOutcome, runExport } from '../engine/export/run-export';
 import { ExportVerificationError, type Verification } from '../engine/export/verification';
+import { BusyError } from '../request-errors';
 import { getAdapter } from '../store/adapters';
 import { recordExport } from '../store/exports';
 import type { Library } from '../store/library';
@@ -55,7 +56,7 @@ export class ExportService {
   ) {}
 
   start(request: ExportJobRequest): ExportStarted {
-    if (this.#closed) throw new Error('The app is shutting down.');
+    if (this.#closed) throw new BusyError('app', 'The app is shutting down.');
     // A missing adapter is an error of the call, not of a later event.
     const adapter = getAdapter(this.library, request.adapterId);
     const jobId = randomUUID();

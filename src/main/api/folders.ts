@@ -8,6 +8,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, extname, isAbsolute, join, sep } from 'node:path';
 import { DATA_FILE_EXTENSIONS } from '../data/file-type';
+import { MissingPathError, UserInputError } from '../request-errors';
 import type { FileEntry, FolderEntry, FolderListing } from './wizard-contract';
 
 /** Enough for any real folder of models; a bigger listing is cut, and says so. */
@@ -25,21 +26,23 @@ function errorCode(error: unknown): string | undefined {
 
 export async function listFolders(requested: string | undefined, dataFiles = false): Promise<FolderListing> {
   const given = requested ?? os.homedir();
-  if (!isAbsolute(given)) throw new Error(`"${given}" is not an absolute path: start it with ${process.platform === 'win32' ? 'a drive letter' : '/'}.`);
+  if (!isAbsolute(given)) throw new UserInputError('path', `"${given}" is not an absolute path: start it with ${process.platform === 'win32' ? 'a drive letter' : '/'}.`);
   let path: string;
   try {
     path = await realpath(given);
   } catch (error) {
-    throw new Error(errorCode(error) === 'ENOENT' ? `There is no folder ${given}.` : `Cannot open ${given}: ${errorCode(error) ?? String(error)}.`);
+    if (errorCode(error) === 'ENOENT') throw new MissingPathError(given, 'folder');
+    throw new Error(`Cannot open ${given}: ${errorCode(error) ?? String(error)}.`);
   }
-  if (isPseudo(path)) throw new Error(`${path} holds devices and kernel files, not models; choose another folder.`);
-  if (!(await stat(path)).isDirectory()) throw new Error(`${path} is a file, not a folder.`);
+  if (isPseudo(path)) throw new UserInputError('path', `${path} holds devices and kernel files, not models; choose another folder.`);
+  if (!(await stat(path)).isDirectory()) throw new UserInputError('path', `${path} is a file, not a folder.`);
 
   let names: string[];
   try {
     names = await readdir(path);
   } catch (error) {
-    throw new Error(errorCode(error) === 'EACCES' ? `You do not have permission to open ${path}.` : `Cannot list ${path}: ${errorCode(error) ?? String(error)}.`);
+    if (errorCode(error) === 'EACCES') throw new UserInputError('path', `You do not have permission to open ${path}.`);
+    throw new Error(`Cannot list ${path}: ${errorCode(error) ?? String(error)}.`);
   }
   const folders: FolderEntry[] = [];
   const files: FileEntry[] = [];

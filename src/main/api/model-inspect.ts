@@ -5,6 +5,7 @@ import { countHyperAdaptParameters, countLoraParameters, HYPERADAPT_TARGET_MODUL
 import { estimateTrainingMemory } from '../engine/train/memory-estimate';
 import { TRAIN_DEFAULTS } from '../engine/train/train-options';
 import { dominantDtype, parameterCount, planFiles } from '../store/model-import';
+import { MissingPathError } from '../request-errors';
 import type { ModelInspection } from './wizard-contract';
 
 /** The trainer's defaults apply when unset (every linear targeted), so the first estimate matches an untouched run. */
@@ -19,7 +20,7 @@ export async function inspectModelFolder(
   try {
     path = await realpath(folder);
   } catch {
-    throw new Error(`There is no folder ${folder}.`);
+    throw new MissingPathError(folder, 'folder');
   }
   const model = await loadHfModel(path); // its errors name the missing file or field
   const dtype = dominantDtype(model);

@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { defaultDataDirectory, resolveDataDirectory, DATA_DIR_ENV, type DataDirectorySource } from '../data-directory';
+import { UserInputError } from '../request-errors';
 import { readSettings, writeSettings } from './settings-file';
 
 export interface DataDirectoryState {
@@ -35,12 +36,12 @@ export async function chooseDataDirectory(path: string | null, env: NodeJS.Proce
   if (path === null) {
     delete settings.dataDirectory;
   } else {
-    if (!isAbsolute(path)) throw new Error(`The data folder must be an absolute path; got "${path}".`);
+    if (!isAbsolute(path)) throw new UserInputError('dataDirectory', `The data folder must be an absolute path; got "${path}".`);
     await mkdir(path, { recursive: true });
     try {
       await access(path, constants.W_OK);
     } catch {
-      throw new Error(`The data folder ${path} is not writable; choose a folder you can write to.`);
+      throw new UserInputError('dataDirectory', `The data folder ${path} is not writable; choose a folder you can write to.`);
     }
     settings.dataDirectory = path;
   }

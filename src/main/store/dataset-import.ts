@@ -12,6 +12,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File } from '../fs/hash';
+import { BusyError, UserInputError } from '../request-errors';
 import { findDatasetByContent, insertDataset } from './datasets';
 import { datasetDescriber } from '../data/describe-dataset';
 import type { DatasetReadOptions } from './dataset-read-options';
@@ -51,7 +52,7 @@ export interface AddDatasetResult {
 export async function addDataset(library: Library, file: string, options: AddDatasetOptions = {}): Promise<AddDatasetResult> {
   const { describe = describeWithDataLayer, onProgress, readOptions = {} } = options;
   const source = await realpath(file);
-  if (!(await stat(source)).isFile()) throw new Error(`${file} is not a file: a dataset is one data file.`);
+  if (!(await stat(source)).isFile()) throw new UserInputError('path', `${file} is not a file: a dataset is one data file.`);
   const sha256 = await sha256File(source);
   const known = findDatasetByContent(library, sha256);
   if (known) return { dataset: known, added: false };
@@ -62,7 +63,7 @@ export async function addDataset(library: Library, file: string, options: AddDat
     const copy = join(staging, fileName);
     await linkOrCopy(source, copy, onProgress, false);
     const copied = await sha256File(copy);
-    if (copied !== sha256) throw new Error(`${file} changed while it was being copied; add it again once nothing is writing to it.`);
+    if (copied !== sha256) throw new BusyError(file, `${file} changed while it was being copied; add it again once nothing is writing to it.`);
     // The report names the user's file, whose lines they can go and fix; the copy is the same bytes (checked above).
     const description = await describe(source, readOptions);
     const { size } = await stat(copy);

@@ -2,6 +2,7 @@
  * What people attach to library entries: a name, tags, and (runs, adapters) notes. The same
  * rules for every kind, so they live once here.
  */
+import { UserInputError } from '../request-errors';
 import { NotFoundError, type LibraryKind } from './errors';
 import type { Library } from './library';
 
@@ -17,8 +18,8 @@ const MAX_NOTES = 20_000;
 
 export function cleanName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed === '') throw new Error('A name cannot be empty.');
-  if (trimmed.length > MAX_NAME) throw new Error(`A name can have at most ${MAX_NAME} characters; this one has ${trimmed.length}.`);
+  if (trimmed === '') throw new UserInputError('name', 'A name cannot be empty.');
+  if (trimmed.length > MAX_NAME) throw new UserInputError('name', `A name can have at most ${MAX_NAME} characters; this one has ${trimmed.length}.`);
   return trimmed;
 }
 
@@ -26,7 +27,7 @@ export function cleanName(name: string): string {
 export function cleanTags(tags: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const tag of tags.map((t) => t.trim()).filter(Boolean)) {
-    if (tag.length > MAX_TAG) throw new Error(`A tag can have at most ${MAX_TAG} characters: "${tag.slice(0, 20)}…" has ${tag.length}.`);
+    if (tag.length > MAX_TAG) throw new UserInputError('tags', `A tag can have at most ${MAX_TAG} characters: "${tag.slice(0, 20)}…" has ${tag.length}.`);
     seen.add(tag);
   }
   return [...seen];
@@ -46,6 +47,6 @@ export function tagEntry(library: Library, kind: LabelledKind, id: number, tags:
 }
 
 export function annotateEntry(library: Library, kind: NotedKind, id: number, notes: string): void {
-  if (notes.length > MAX_NOTES) throw new Error(`Notes can have at most ${MAX_NOTES} characters; these have ${notes.length}.`);
+  if (notes.length > MAX_NOTES) throw new UserInputError('notes', `Notes can have at most ${MAX_NOTES} characters; these have ${notes.length}.`);
   update(library, kind, id, 'notes', notes);
 }

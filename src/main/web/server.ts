@@ -59,6 +59,9 @@ function refuse(response: ServerResponse, status: number, message: string): void
 const STATUS_FOR_ERROR: Record<ApiErrorBody['code'], number> = {
   unknown_method: 404,
   invalid_input: 400,
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
   internal: 500,
 };
 

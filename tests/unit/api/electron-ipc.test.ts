@@ -39,6 +39,13 @@ describe('serveApiOverIpc', () => {
     stop();
   });
 
+  it("carries a handler failure's code to the page", async () => {
+    const handler = registered.get(IPC_CALL)!;
+    const missing = await handler(fromPage(RENDERER), 'models.get', { id: 99 });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no model with id 99/) } });
+    stop();
+  });
+
   it('refuses calls from any other page', async () => {
     const handler = registered.get(IPC_CALL)!;
     const result = (await handler(fromPage('https://evil.example/'), 'system.info', {})) as { ok: boolean; error: { message: string } };

@@ -71,6 +71,6 @@ describe('exports API', () => {
     expect(await dispatch('exports.start', { adapterId: 1, format: 'safetensors', dtype: 'f16', out: '/tmp/x' }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await dispatch('exports.start', { adapterId: 1, format: 'gguf', out: 'relative/folder' }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'out' }] } });
     expect(await dispatch('exports.start', { adapterId: 1, format: 'zip', out: '/tmp/x' }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await dispatch('exports.start', { adapterId: 42, format: 'gguf', out: '/tmp/x' }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await dispatch('exports.start', { adapterId: 42, format: 'gguf', out: '/tmp/x' }, context)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

@@ -79,7 +79,7 @@ describe('try API', () => {
 
     // A deleted adapter is refused even though its session is still cached.
     await callApi(context, 'adapters.delete', { id: adapterId });
-    expect(await dispatch('try.compare', { adapterId, prompt: 'six' }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await dispatch('try.compare', { adapterId, prompt: 'six' }, context)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it("runs the adapter's validation rows through both panes and keeps them as JSONL beside the adapter", async () => {
@@ -107,14 +107,14 @@ describe('try API', () => {
 
     expect(result.samples[0]!.prompt).toMatch(/^count /);
     expect(result.samples[0]!.reference).toMatch(/^\w+ \w+$/);
-    expect(await dispatch('try.validation', { adapterId: 99 }, context)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await dispatch('try.validation', { adapterId: 99 }, context)).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await dispatch('try.validation', { adapterId, maxPrompts: 0 }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('refuses a missing adapter and bad input at the call', async () => {
     const context = testContext();
     const missing = await dispatch('try.compare', { adapterId: 99, prompt: 'hello' }, context);
-    expect(missing).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const empty = await dispatch('try.compare', { adapterId: 1, prompt: '   ' }, context);
     expect(empty).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'prompt', message: 'Type a prompt first.' }] } });
     const tooMany = await dispatch('try.compare', { adapterId: 1, prompt: 'x', maxNewTokens: 0 }, context);

@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { ApiContext } from '../../../src/main/api/context';
 import { ApiEventBus } from '../../../src/main/api/events';
+import { createRun } from '../../../src/main/store/runs';
+import { completeSettings } from '../../../src/main/store/run-options';
 import { resolveStaticPath } from '../../../src/main/web/static-files';
 import { startWebShell, type WebShell } from '../../../src/main/web/server';
+import { tinyDataFile, tinyModelFolder } from '../store/helpers/fixtures';
 import { testContext } from '../api/helpers/context';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let dir: string;
 let shell: WebShell;
+let context: ApiContext;
 const events = new ApiEventBus();
 
 interface Reply {
@@ -44,7 +49,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(tmpdir(), 'hyperadapt-secret.txt'), 'secret');
-  shell = await startWebShell({ staticDir: dir, context: testContext(events), token: TOKEN });
+  context = testContext(events);
+  shell = await startWebShell({ staticDir: dir, context, token: TOKEN });
 });
 
 afterAll(async () => {
@@ -122,6 +128,22 @@ describe('web shell API', () => {
   it('answers 404 for an unknown method and 405 for GET', async () => {
     expect((await send('/api/call/nope', { method: 'POST', headers: bearer, body: '{}' })).status).toBe(404);
     expect((await send('/api/call/system.info', { headers: bearer })).status).toBe(405);
+  });
+
+  it('answers a handler failure with the status of its code: 404 missing, 400 not doable as asked, 409 in use', async () => {
+    const call = async (name: string, input: unknown) => {
+      const reply = await send(`/api/call/${name}`, { method: 'POST', headers: bearer, body: JSON.stringify(input) });
+      const body = JSON.parse(reply.body) as { result?: unknown; error?: { code: string; message: string } };
+      return { status: reply.status, ...body };
+    };
+    expect(await call('models.get', { id: 99 })).toMatchObject({ status: 404, error: { code: 'not_found', message: expect.stringMatching(/no model with id 99/) } });
+    expect(await call('models.inspect', { path: dir })).toMatchObject({ status: 400, error: { code: 'bad_request', message: expect.stringMatching(/config\.json/) } });
+
+    // A model a run still uses cannot be deleted: 409, with the store's reason.
+    const { model } = (await call('models.add', { path: await tinyModelFolder({ seed: 3 }) })).result as { model: { id: number } };
+    const { dataset } = (await call('datasets.add', { path: await tinyDataFile(8) })).result as { dataset: { id: number } };
+    createRun(context.library.library, { name: 'uses it', modelId: model.id, datasetId: dataset.id, settings: completeSettings({}) });
+    expect(await call('models.delete', { id: model.id })).toMatchObject({ status: 409, error: { code: 'conflict', message: expect.stringMatching(/still used by run/) } });
   });
 });
 

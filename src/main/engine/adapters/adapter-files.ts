@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import type { ModelIdentity } from '../models/identity';
+import { AdapterConfigError, AdapterLineageError } from './errors';
 import { identityDifferences } from './identity-differences';
 import { adapterLayout, joinAdapterVector, splitAdapterVector, type AdapterLayout } from '../models/adapter-layout';
 import type { ModelSpec } from '../models/spec';
@@ -67,13 +68,13 @@ export async function readAdapterConfig(dir: string): Promise<AdapterConfig> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: cannot read the adapter config (${(error as Error).message})`);
+    throw new AdapterConfigError(file, `cannot read the adapter config (${(error as Error).message})`);
   }
   const config = parsed as Partial<AdapterConfig>;
-  if (config.method !== 'hyperadapt') throw new Error(`${file}: "method" is ${JSON.stringify(config.method)}, expected "hyperadapt"`);
-  if (!Array.isArray(config.target_modules)) throw new Error(`${file}: "target_modules" must be a list of module names`);
+  if (config.method !== 'hyperadapt') throw new AdapterConfigError(file, `"method" is ${JSON.stringify(config.method)}, expected "hyperadapt"`);
+  if (!Array.isArray(config.target_modules)) throw new AdapterConfigError(file, '"target_modules" must be a list of module names');
   if (typeof config.base_model?.config_sha256 !== 'string' || !Array.isArray(config.base_model.weight_files)) {
-    throw new Error(`${file}: "base_model" must record the base model's config and weight hashes`);
+    throw new AdapterConfigError(file, `"base_model" must record the base model's config and weight hashes`);
   }
   return config as AdapterConfig;
 }
@@ -99,7 +100,7 @@ export interface LoadedAdapter {
 export async function loadAdapter(dir: string, spec: ModelSpec, identity: ModelIdentity, modelDir: string): Promise<LoadedAdapter> {
   const config = await readAdapterConfig(dir);
   const mismatch = lineageMismatch(config, identity, modelDir);
-  if (mismatch) throw new Error(mismatch);
+  if (mismatch) throw new AdapterLineageError(dir, modelDir, mismatch);
   const layout = adapterLayout(spec, parseTargetModules(config.target_modules));
   const header = await readSafetensorsHeader(join(dir, ADAPTER_WEIGHTS_FILE));
   const tensors = new Map<string, Float32Array>();

@@ -27,9 +27,21 @@ interface RecordedData {
   textUnit?: unknown;
 }
 
+/** An adapter whose validation rows give nothing to prompt with: not recorded, or not conversations. */
+export class ValidationRowsError extends Error {
+  override readonly name = 'ValidationRowsError';
+  constructor(
+    /** The adapter config or data file it is about. */
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function recordedSplit(config: AdapterConfig, adapterDir: string) {
   const t = config.training as RecordedData;
-  if (typeof t.data !== 'string') throw new Error(`${adapterDir}/adapter_config.json does not record its training data file, so its validation rows cannot be found`);
+  if (typeof t.data !== 'string') throw new ValidationRowsError(`${adapterDir}/adapter_config.json`, `${adapterDir}/adapter_config.json does not record its training data file, so its validation rows cannot be found`);
   const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
   return {
     data: t.data,
