@@ -35,7 +35,17 @@ describe('the train step', () => {
   it('recommends a preset from the dataset size', async () => {
     await page.getByText('recommended for 40 rows').waitFor();
     await expect(page.getByRole('radio', { name: /Thorough/ }).isChecked()).resolves.toBe(true);
-    await page.getByRole('button', { name: /Start training · needs about/ }).waitFor();
+    await page.getByRole('button', { name: /^Start training · about [\d.]+ [KMG]?B/ }).waitFor();
+    await expect(page.getByTestId('estimate-notes').textContent()).resolves.toMatch(/Memory: about [\d.]+ [KMG]?B of RAM/);
+  });
+
+  it('measures the speed with a few real steps and puts the time on Start, recording nothing', async () => {
+    // Memory, then the time: "Start training · about 60 MB · about 8 seconds".
+    const start = page.getByRole('button', { name: /^Start training · about [\d.]+ [KMG]?B · (about \d+|under a second)/ });
+    await start.waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('speed-note').textContent()).resolves.toMatch(/^Time measured with 3 timed steps after 1 warm-up on the CPU: .* a step, .* tokens\/s; \d+ steps in all/);
+    expect(await pageCall(page, 'runs.list', {})).toEqual([]);
+    expect(await pageCall(page, 'adapters.list', {})).toEqual([]);
   });
 
   it('refuses a learning rate of -1 with the reason at the field, starting nothing', async () => {
@@ -46,6 +56,22 @@ describe('the train step', () => {
     await page.getByTestId('start-error').waitFor();
     expect(await page.locator('.field.invalid').getByText(/greater than 0|Invalid/).count()).toBe(1);
     expect(await pageCall(page, 'runs.list', {})).toEqual([]);
+  });
+
+  it('counts the trainable numbers of the chosen modules, needs at least one, and measures again for a new choice', async () => {
+    const count = async () => Number(await page.getByTestId('trainable-count').getAttribute('data-count'));
+    const all = await count();
+    expect(all).toBeGreaterThan(0);
+    for (const module of ['gate_proj', 'up_proj', 'down_proj']) await page.getByRole('checkbox', { name: new RegExp(`^${module}`) }).uncheck();
+    const attention = await count();
+    expect(attention).toBeLessThan(all);
+    for (const module of ['q_proj', 'k_proj', 'v_proj', 'o_proj']) await page.getByRole('checkbox', { name: new RegExp(`^${module}`) }).uncheck();
+    await page.getByText('Choose at least one module to adapt.').waitFor();
+    for (const module of ['q_proj', 'v_proj']) await page.getByRole('checkbox', { name: new RegExp(`^${module}`) }).check();
+    await page.getByTestId('trainable-count').waitFor();
+    expect(await count()).toBeLessThan(attention);
+    await page.getByRole('button', { name: /^Start training · about .+ · (about \d+|under a second)/ }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(RESULTS, 'train-step-estimate.png'), fullPage: true });
   });
 
   it('trains with the live chart updating', async () => {
@@ -74,7 +100,7 @@ describe('the train step', () => {
     await page.locator('[data-testid="run-view"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
     const [run] = await pageCall(page, 'runs.list', {});
     await waitForRun(page, run!.id, ['cancelled']);
-    expect(run!.settings).toMatchObject({ steps: 3000, lr: 0.1, threads: 1, patience: 0 });
+    expect(run!.settings).toMatchObject({ steps: 3000, lr: 0.1, threads: 1, patience: 0, targets: ['q_proj', 'v_proj'] });
     // The refused start is the one failed request the browser logs.
     expect(consoleErrors).toEqual([expect.stringContaining('status of 400')]);
   });

@@ -8,6 +8,7 @@
 import { parseTargetModules } from '../engine/models/targets';
 import { SpeedJob, type SpeedJobResult } from '../engine/train/speed-job';
 import { projectRun, type SpeedProbeOptions } from '../engine/train/speed-probe';
+import { BusyError } from '../request-errors';
 import { getDataset } from '../store/datasets';
 import type { Library } from '../store/library';
 import { getModel } from '../store/models';
@@ -43,10 +44,13 @@ interface InFlight {
 const CACHE_SIZE = 64;
 const TRAINING_STATUSES: readonly string[] = ['queued', 'running'];
 
-export class SpeedBusyError extends Error {
-  override name = 'SpeedBusyError';
-  constructor(readonly runId: number, runName: string) {
-    super(`Run ${runId} ("${runName}") is training. Speed is measured only while nothing trains on this machine, since one training at a time is all it runs and the figures would be skewed; measure again once it has finished, or pause it.`);
+/** Measuring while a run trains: a conflict the API answers as such (BusyError), and worth trying again later. */
+export class SpeedBusyError extends BusyError {
+  constructor(
+    readonly runId: number,
+    runName: string,
+  ) {
+    super('speed', `Run ${runId} ("${runName}") is training. Speed is measured only while nothing trains on this machine, since one training at a time is all it runs and the figures would be skewed; measure again once it has finished, or pause it.`);
   }
 }
 

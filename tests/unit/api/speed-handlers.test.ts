@@ -56,7 +56,7 @@ describe('runs.measureSpeed', () => {
     const run = createRun(library, { name: 'busy', modelId, datasetId, settings: completeSettings({ steps: 5 }) });
     transitionRun(library, run.id, 'running');
     const refused = await dispatch('runs.measureSpeed', { modelId, datasetId, settings: { maxLength: 16, threads: 1 } }, context);
-    expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Run \d+ \("busy"\) is training/) } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/Run \d+ \("busy"\) is training/) } });
     transitionRun(library, run.id, 'cancelled');
 
     const pending = callApi(context, 'runs.measureSpeed', { modelId, datasetId, settings: { maxLength: 16, threads: 1 } });
@@ -72,6 +72,6 @@ describe('runs.measureSpeed', () => {
     const none = await dispatch('runs.measureSpeed', { modelId, datasetId, settings: { targets: [] } }, context);
     expect(none).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'settings.targets', message: 'Choose at least one module to adapt.' }] } });
     const missing = await dispatch('runs.measureSpeed', { modelId: 999, datasetId }, context);
-    expect(missing).toMatchObject({ ok: false, error: { message: expect.stringMatching(/model 999|999/) } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('999') } });
   });
 });

@@ -12,13 +12,18 @@ export type EditableSettings = Pick<RunSettings, 'lr' | 'epochs' | 'batchSize' |
   warmup: number;
   /** null: as many as the epochs take. */
   steps: number | null;
+  /** Modules to adapt; null: every linear of every block (the trainer's default). */
+  targets: string[] | null;
 };
+
+/** What a preset leaves as it is: where to train and which modules, which follow the machine and the model. */
+export type PresetNumbers = Omit<EditableSettings, 'device' | 'targets'>;
 
 export interface Preset {
   id: PresetId;
   label: string;
   description: string;
-  settings: Omit<EditableSettings, 'device'>;
+  settings: PresetNumbers;
 }
 
 const common = { batchSize: 4, gradAccum: 1, schedule: 'cosine', patience: 3, valSplit: 0.1, seed: 42, warmup: 0, steps: null } as const;
@@ -36,7 +41,7 @@ export function recommendedPreset(rows: number): PresetId {
   return 'quick';
 }
 
-export function presetSettings(id: PresetId): Omit<EditableSettings, 'device'> {
+export function presetSettings(id: PresetId): PresetNumbers {
   const preset = PRESETS.find((p) => p.id === id);
   if (!preset) throw new RangeError(`unknown preset ${id}`);
   return { ...preset.settings };
@@ -44,6 +49,6 @@ export function presetSettings(id: PresetId): Omit<EditableSettings, 'device'> {
 
 /** What runs.start receives: the edited numbers, leaving unset what the user left unset. */
 export function toRunSettings(settings: EditableSettings): Partial<RunSettings> {
-  const { steps, warmup, ...rest } = settings;
-  return { ...rest, ...(steps === null ? {} : { steps }), ...(warmup > 0 ? { warmup } : {}) };
+  const { steps, warmup, targets, ...rest } = settings;
+  return { ...rest, ...(steps === null ? {} : { steps }), ...(warmup > 0 ? { warmup } : {}), ...(targets === null ? {} : { targets: [...targets] }) };
 }

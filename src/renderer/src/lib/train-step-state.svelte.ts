@@ -1,12 +1,15 @@
 /**
  * The Train step's form: a model and a dataset from the library, a preset or numbers of one's
- * own, the memory the run will need, and Start. Field errors come back from the API's own
- * validation (the same schema the CLI uses), keyed by setting.
+ * own, the modules to adapt, the memory the run will need on its device and the time it will
+ * take (SpeedState), and Start. Field errors come back from the API's own validation (the same
+ * schema the CLI uses), keyed by setting.
  */
-import type { DatasetRecord, ModelRecord } from '../../../main/api/contract';
+import type { DatasetRecord, ModelRecord, SystemInfo, TargetModuleInfo } from '../../../main/api/contract';
 import { api, ApiCallError } from './api-client';
 import { message } from './library-state.svelte';
 import { presetSettings, recommendedPreset, toRunSettings, type EditableSettings, type PresetId } from './presets';
+import { SpeedState } from './speed-state.svelte';
+import { memoryTarget, memoryWarning } from './train-estimate';
 
 export class TrainStepState {
   models = $state.raw<ModelRecord[]>([]);
@@ -16,10 +19,15 @@ export class TrainStepState {
   name = $state('');
 
   preset = $state<PresetId | 'custom'>('balanced');
-  settings = $state<EditableSettings>({ ...presetSettings('balanced'), device: 'auto' });
+  settings = $state<EditableSettings>({ ...presetSettings('balanced'), device: 'auto', targets: null });
   showAdvanced = $state(false);
 
   memoryBytes = $state<number | null>(null);
+  /** The model's adaptable modules with their trainable counts, from models.inspect. */
+  modules = $state.raw<TargetModuleInfo[]>([]);
+  /** For the device the memory figure is for and what it has; null until read (or unreadable). */
+  system = $state.raw<SystemInfo | null>(null);
+  readonly speed = new SpeedState();
   loadError = $state<string | null>(null);
   startError = $state<string | null>(null);
   fieldErrors = $state<Record<string, string>>({});
@@ -27,6 +35,8 @@ export class TrainStepState {
 
   dataset = $derived(this.datasets.find((d) => d.id === this.datasetId) ?? null);
   recommended = $derived<PresetId | null>(this.dataset ? recommendedPreset(this.dataset.rows) : null);
+  memoryDevice = $derived(memoryTarget(this.settings.device, this.system, this.speed.estimate?.device ?? null));
+  memoryWarning = $derived(this.memoryBytes === null ? null : memoryWarning(this.memoryBytes, this.memoryDevice));
   #estimateGeneration = 0;
 
   async load(): Promise<void> {
@@ -38,6 +48,8 @@ export class TrainStepState {
       this.modelId ??= models.at(-1)?.id ?? null;
       if (this.datasetId === null && datasets.length > 0) this.chooseDataset(datasets.at(-1)!.id);
       this.loadError = null;
+      // Only for saying which device the memory is for: the form works without it.
+      void api.call('system.info', {}).then((info) => (this.system = info), () => undefined);
       void this.estimate();
     } catch (error) {
       this.loadError = message(error);
@@ -47,11 +59,12 @@ export class TrainStepState {
   chooseDataset(id: number): void {
     this.datasetId = id;
     if (this.preset !== 'custom' && this.recommended) this.choosePreset(this.recommended);
+    else void this.estimate();
   }
 
   choosePreset(id: PresetId): void {
     this.preset = id;
-    this.settings = { ...presetSettings(id), device: this.settings.device };
+    this.settings = { ...presetSettings(id), device: this.settings.device, targets: this.settings.targets };
     this.fieldErrors = {};
     void this.estimate();
   }
@@ -62,17 +75,22 @@ export class TrainStepState {
     void this.estimate();
   }
 
+  /** Memory and trainable counts from models.inspect; the time figure from SpeedState, once the settings settle. */
   async estimate(): Promise<void> {
+    this.speed.request(this.modelId, this.datasetId, this.settings);
     const model = this.models.find((m) => m.id === this.modelId);
-    const { batchSize, maxLength } = this.settings;
-    if (!model || !(batchSize >= 1) || !(maxLength >= 1)) {
+    const { batchSize, maxLength, targets } = this.settings;
+    if (!model || !(batchSize >= 1) || !(maxLength >= 1) || targets?.length === 0) {
       this.memoryBytes = null;
       return;
     }
     const generation = ++this.#estimateGeneration;
     try {
-      const inspection = await api.call('models.inspect', { path: model.path, batch: batchSize, seqLen: maxLength });
-      if (generation === this.#estimateGeneration) this.memoryBytes = inspection.memory.totalBytes;
+      const inspection = await api.call('models.inspect', { path: model.path, batch: batchSize, seqLen: maxLength, ...(targets === null ? {} : { targets }) });
+      if (generation === this.#estimateGeneration) {
+        this.memoryBytes = inspection.memory.totalBytes;
+        this.modules = inspection.targets;
+      }
     } catch {
       // An out-of-range number: the field error at Start says why; no estimate meanwhile.
       if (generation === this.#estimateGeneration) this.memoryBytes = null;
@@ -88,6 +106,7 @@ export class TrainStepState {
     try {
       const name = this.name.trim();
       const run = await api.call('runs.start', { modelId: this.modelId, datasetId: this.datasetId, ...(name === '' ? {} : { name }), settings: toRunSettings(this.settings) });
+      this.speed.hold(); // the run has the machine now: measuring would only be refused
       return run.id;
     } catch (error) {
       if (error instanceof ApiCallError && error.body.issues) {
