@@ -66,6 +66,50 @@ describe('the Try screen', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('shows the saved table again when the Try screen is reopened, with a Run again button', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Library' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Try' }).click();
+    await page.getByLabel(/^Adapter/).selectOption({ label: 'chat run' });
+
+    const saved = page.getByTestId('validation-saved-earlier');
+    await saved.waitFor();
+    expect(await saved.textContent()).toMatch(/^\s*Saved .+: 3 rows, in .*validation-samples\.jsonl\s*$/);
+    expect(await page.getByTestId('validation-table').locator('tbody tr').count()).toBe(3);
+    expect(await page.getByTestId('validation-table').locator('tbody tr').first().locator('td').nth(1).textContent()).toMatch(/^count \w+$/);
+    await page.getByRole('button', { name: 'Run again' }).waitFor();
+    // The base adapter has no saved table: choosing it empties the section, and choosing back brings the table again.
+    await page.getByLabel(/^Adapter/).selectOption({ label: 'numbers run' });
+    await page.getByTestId('validation-table').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Compare validation samples' }).waitFor();
+    await page.getByLabel(/^Adapter/).selectOption({ label: 'chat run' });
+    await saved.waitFor();
+    await page.screenshot({ path: join(RESULTS, 'try-validation-saved.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('cancels a validation run: the rows done stay, labelled as stopped early, and the saved table is kept', async () => {
+    // Long answers (up to 1024 tokens a side) so the run is still going when Cancel lands.
+    await page.getByLabel('Most new tokens').fill('1024');
+    await page.getByLabel('Rows').fill('200');
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+    const stopped = page.getByTestId('validation-stopped');
+    await stopped.waitFor({ timeout: 60_000 });
+    const [, done, total] = /Stopped early after (\d+) of (\d+) rows/.exec((await stopped.textContent()) ?? '') ?? [];
+    expect(Number(done)).toBeLessThan(Number(total));
+    expect(await stopped.textContent()).toMatch(/This partial table is not saved; the table saved .+ is kept\./);
+    expect(await page.getByTestId('validation-table').locator('tbody tr').count()).toBe(Number(done));
+    expect(await page.getByTestId('validation-saved').count()).toBe(0);
+    await page.getByRole('button', { name: 'Run again' }).waitFor();
+    await page.screenshot({ path: join(RESULTS, 'try-validation-stopped.png'), fullPage: true });
+
+    // The saved table is still the three rows of the finished run.
+    const adapter = (await pageCall(page, 'adapters.list', {})).find((entry) => entry.name === 'chat run');
+    expect((await pageCall(page, 'try.savedValidation', { adapterId: adapter!.id })).saved?.samples).toHaveLength(3);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('stacks the panes without sideways scrolling at 1024x700', async () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -16,6 +16,7 @@ import { SafetensorsError } from '../engine/onnx/safetensors';
 import { BusyError, MissingPathError, UserInputError } from '../request-errors';
 import { InUseError, LineageError, NoValidCheckpointError, NotFoundError, RunStateError } from '../store/errors';
 import type { ApiErrorBody } from './contract';
+import { SavedValidationError } from './saved-validation';
 
 export type ApiErrorCode = ApiErrorBody['code'];
 
@@ -43,6 +44,7 @@ const CODES: readonly (readonly [ErrorClass, ApiErrorCode])[] = [
   [DatasetRowsError, 'bad_request'],
   [JsonLayoutError, 'bad_request'],
   [ValidationRowsError, 'bad_request'],
+  [SavedValidationError, 'bad_request'],
   [UnsupportedTokenizerError, 'bad_request'],
   [GgufUnsupportedError, 'bad_request'],
 ];

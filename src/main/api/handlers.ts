@@ -28,6 +28,7 @@ export const handlers: Handlers = {
   'try.compare': (request, { library }) => library.tries.compare(request),
   'try.validation': (request, { library }) => library.tries.validation(request),
   'try.cancel': async ({ requestId }, { library }) => ({ cancelled: library.tries.cancel(requestId) }),
+  'try.savedValidation': async ({ adapterId }, { library }) => ({ saved: await library.tries.savedValidation(adapterId) }),
   'exports.start': async (request, { library }) => library.exports.start(request),
   'exports.cancel': async ({ jobId }, { library }) => ({ cancelled: library.exports.cancel(jobId) }),
   'starter.status': async (_input, { library }) => new StarterKitFiles(library.library.dataDirectory).status(),

@@ -56,22 +56,43 @@ export interface ValidationSample {
 
 export interface ValidationResult {
   adapterId: number;
+  /** Names this run for try.cancel and in its try.validationProgress events. */
+  requestId: string;
   /** The data file the rows come from. */
   source: string;
-  /** The JSONL file the records were written to, kept in the adapter's library folder for review. */
+  /**
+   * The JSONL file the records were written to, kept in the adapter's library folder for review;
+   * null when the run was stopped early (a cut-short table is not saved; any earlier one stays).
+   */
+  out: string | null;
+  /** The rows asked for; samples holds fewer when stoppedEarly. */
+  total: number;
+  /** try.cancel stopped it after the row it was on. */
+  stoppedEarly: boolean;
+  samples: ValidationSample[];
+}
+
+/** The table try.validation last saved for an adapter, as try.savedValidation reads it back. */
+export interface SavedValidation {
+  adapterId: number;
+  /** The JSONL file in the adapter's library folder. */
   out: string;
+  /** When it was written (ISO 8601, the file's modification time). */
+  madeAt: string;
   samples: ValidationSample[];
 }
 
 /** After each validation row, while try.validation runs. */
 export interface TryValidationProgressEvent {
   adapterId: number;
+  requestId: string;
   done: number;
   total: number;
   sample: ValidationSample;
 }
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(1));
+const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
 export const tryMethods = {
   'try.compare': method<TryStarted>()(
@@ -88,13 +109,19 @@ export const tryMethods = {
     "Runs the prompts of the rows the adapter was validated on through its base model and the adapter (greedy), writes them as JSONL into the adapter's library folder and answers with every row; a try.validationProgress event follows each row.",
     v.strictObject({
       adapterId: id,
+      /** Chosen by the caller, so it can cancel before the call answers; one is made when absent. */
+      requestId: v.optional(requestId),
       maxPrompts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
       maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024))),
     }),
   ),
   'try.cancel': method<{ cancelled: boolean }>()(
-    'Stops a comparison after its current token; false when it had already ended.',
-    v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1)) }),
+    'Stops a comparison after its current token, or a validation run after its current row (try.validation then answers with the rows done); false when it had already ended.',
+    v.strictObject({ requestId }),
+  ),
+  'try.savedValidation': method<{ saved: SavedValidation | null }>()(
+    "The validation-sample table last saved in the adapter's library folder, read back with when it was made; null when there is none.",
+    v.strictObject({ adapterId: id }),
   ),
 } as const;
 

@@ -18,8 +18,10 @@ import type { Library } from '../store/library';
 import { getModel } from '../store/models';
 import type { Preferences } from './wizard-contract';
 import type { ApiEventBus } from './events';
-import type { TryPaneResult, TryStarted, ValidationResult, ValidationSample } from './try-contract';
-import { validationPrompts } from '../engine/generate/validation-prompts';
+import type { SavedValidation, TryPaneResult, TryStarted, ValidationResult } from './try-contract';
+import { validationPrompts, ValidationRowsError } from '../engine/generate/validation-prompts';
+import { BusyError } from '../request-errors';
+import { readSavedValidation, VALIDATION_SAMPLES_FILE, validationSample } from './saved-validation';
 
 export interface TryRequest {
   adapterId: number;
@@ -34,20 +36,14 @@ export const TRY_DEFAULT_MAX_NEW_TOKENS = 96;
 
 export interface ValidationRequest {
   adapterId: number;
+  requestId?: string | undefined;
   maxPrompts?: number | undefined;
   maxNewTokens?: number | undefined;
 }
 
-/** The file try.validation writes in the adapter's library folder. */
-export const VALIDATION_SAMPLES_FILE = 'validation-samples.jsonl';
 /** Rows and tokens per row when the request does not say: a table to read, quick on a CPU. */
 export const VALIDATION_DEFAULT_MAX_PROMPTS = 8;
 export const VALIDATION_DEFAULT_MAX_NEW_TOKENS = 48;
-
-function sampleOf(record: BatchRecord): ValidationSample {
-  const prompt = 'text' in record.prompt ? record.prompt.text : (record.prompt.messages.at(-1)?.content ?? '');
-  return { line: record.line, prompt, reference: record.reference, base: record.base.text, adapted: record.adapted.text };
-}
 
 function paneResult(result: GenerationResult): TryPaneResult {
   return { text: result.text, reason: result.reason, tokens: result.tokens.length, promptTokens: result.promptTokens, tokensPerSecond: result.decodeTokensPerSecond };
@@ -56,6 +52,7 @@ function paneResult(result: GenerationResult): TryPaneResult {
 export class TryService {
   /** Per adapter id: the generation opened for it, and which adapter files it was opened from. */
   readonly #opened = new Map<number, { key: string; pending: Promise<OpenedGeneration> }>();
+  /** Comparisons and validation runs by request id, for try.cancel. */
   readonly #running = new Map<string, AbortController>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
@@ -68,7 +65,7 @@ export class TryService {
 
   /** Opens the adapter (lineage checked) before answering, so a wrong adapter fails the call itself. */
   async compare(request: TryRequest): Promise<TryStarted> {
-    if (this.#closed) throw new Error('The app is shutting down.');
+    if (this.#closed) throw new BusyError('app', 'The app is shutting down.');
     const opened = await this.#open(request.adapterId);
     const requestId = randomUUID();
     const controller = new AbortController();
@@ -84,30 +81,28 @@ export class TryService {
 
   /**
    * The adapter's validation rows through both panes, greedy so the table is the same each time;
-   * queued behind any comparison, since they share the session.
+   * queued behind any comparison, since they share the session. try.cancel with its request id
+   * stops it after the current row, and it answers with the rows done (not saved).
    */
   async validation(request: ValidationRequest): Promise<ValidationResult> {
-    if (this.#closed) throw new Error('The app is shutting down.');
-    const adapter = getAdapter(this.library, request.adapterId);
-    const opened = await this.#open(request.adapterId);
-    const found = await validationPrompts(opened.model, await readAdapterConfig(adapter.path), adapter.path);
-    if (found.prompts.length === 0) throw new Error(`${found.file}: the adapter's validation rows hold no conversation to prompt with (its data is plain text or tokens, or it had no validation split).`);
-    const prompts = found.prompts.slice(0, request.maxPrompts ?? VALIDATION_DEFAULT_MAX_PROMPTS);
-    const out = join(adapter.path, VALIDATION_SAMPLES_FILE);
-    const { model } = opened;
-    const options = {
-      maxNewTokens: request.maxNewTokens ?? VALIDATION_DEFAULT_MAX_NEW_TOKENS,
-      sampling: resolveSampling({ temperature: 0, seed: 0 }, model.generation),
-      eosTokenIds: model.eosTokenIds,
-      detokenize: detokenizer(model),
-      encode: found.encode,
-      onRecord: (record: BatchRecord, index: number, total: number) =>
-        this.events.emit('try.validationProgress', { adapterId: request.adapterId, done: index + 1, total, sample: sampleOf(record) }),
-    };
-    const run = this.#queue.then(() => compareBatch(opened.session, prompts, { base: opened.base, adapted: opened.adapted! }, out, options));
-    this.#queue = run.then(() => undefined, () => undefined);
-    const records = await run;
-    return { adapterId: request.adapterId, source: found.file, out, samples: records.map(sampleOf) };
+    if (this.#closed) throw new BusyError('app', 'The app is shutting down.');
+    const requestId = request.requestId ?? randomUUID();
+    if (this.#running.has(requestId)) throw new BusyError('requestId', `A comparison with request id ${requestId} is already running; use another id.`);
+    // Registered before anything is awaited, so a cancel sent while the adapter opens is not lost.
+    const controller = new AbortController();
+    this.#running.set(requestId, controller);
+    try {
+      return await this.#validate(request, requestId, controller.signal);
+    } finally {
+      this.#running.delete(requestId);
+    }
+  }
+
+  /** The table saved by the last validation run that finished, or null when there is none. */
+  async savedValidation(adapterId: number): Promise<SavedValidation | null> {
+    const adapter = getAdapter(this.library, adapterId);
+    const saved = await readSavedValidation(adapter.path);
+    return saved && { adapterId, ...saved };
   }
 
   cancel(requestId: string): boolean {
@@ -146,6 +141,32 @@ export class TryService {
       if (this.#opened.get(adapterId)?.pending === pending) this.#opened.delete(adapterId);
     });
     return pending;
+  }
+
+  async #validate(request: ValidationRequest, requestId: string, signal: AbortSignal): Promise<ValidationResult> {
+    const { adapterId } = request;
+    const adapter = getAdapter(this.library, adapterId);
+    const opened = await this.#open(adapterId);
+    const found = await validationPrompts(opened.model, await readAdapterConfig(adapter.path), adapter.path);
+    if (found.prompts.length === 0) throw new ValidationRowsError(found.file, `${found.file}: the adapter's validation rows hold no conversation to prompt with (its data is plain text or tokens, or it had no validation split).`);
+    const prompts = found.prompts.slice(0, request.maxPrompts ?? VALIDATION_DEFAULT_MAX_PROMPTS);
+    const out = join(adapter.path, VALIDATION_SAMPLES_FILE);
+    const { model } = opened;
+    const options = {
+      maxNewTokens: request.maxNewTokens ?? VALIDATION_DEFAULT_MAX_NEW_TOKENS,
+      sampling: resolveSampling({ temperature: 0, seed: 0 }, model.generation),
+      eosTokenIds: model.eosTokenIds,
+      detokenize: detokenizer(model),
+      encode: found.encode,
+      signal,
+      onRecord: (record: BatchRecord, index: number, total: number) =>
+        this.events.emit('try.validationProgress', { adapterId, requestId, done: index + 1, total, sample: validationSample(record) }),
+    };
+    const run = this.#queue.then(() => compareBatch(opened.session, prompts, { base: opened.base, adapted: opened.adapted! }, out, options));
+    this.#queue = run.then(() => undefined, () => undefined);
+    const records = await run;
+    const stoppedEarly = records.length < prompts.length;
+    return { adapterId, requestId, source: found.file, out: stoppedEarly ? null : out, total: prompts.length, stoppedEarly, samples: records.map(validationSample) };
   }
 
   async #stream(requestId: string, opened: OpenedGeneration, ids: number[], request: TryRequest, signal: AbortSignal): Promise<void> {

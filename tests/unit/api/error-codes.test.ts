@@ -6,6 +6,7 @@ import { callApi } from '../../../src/main/api/call';
 import { ApiError, dispatch } from '../../../src/main/api/dispatch';
 import { errorCode } from '../../../src/main/api/error-codes';
 import { handlers, type Handlers } from '../../../src/main/api/handlers';
+import { SavedValidationError } from '../../../src/main/api/saved-validation';
 import { DatasetFileError, DatasetRowsError } from '../../../src/main/data/errors';
 import { AdapterConfigError, AdapterLineageError } from '../../../src/main/engine/adapters/errors';
 import { ValidationRowsError } from '../../../src/main/engine/generate/validation-prompts';
@@ -48,6 +49,7 @@ describe('API error codes', () => {
     ['an adapter for another model (files)', new AdapterLineageError('/a', '/m', 'trained on another model'), 'bad_request'],
     ['an unreadable adapter config', new AdapterConfigError('/a/adapter_config.json', 'cannot read'), 'bad_request'],
     ['no validation rows', new ValidationRowsError('/d.jsonl', 'no conversation'), 'bad_request'],
+    ['a damaged saved table', new SavedValidationError('/a/validation-samples.jsonl', 2, 'not valid JSON'), 'bad_request'],
   ])('answers %s with its code and its own message', async (_what, error, code) => {
     expect(await failingWith(error)).toEqual({ ok: false, error: { code, message: error.message } });
   });

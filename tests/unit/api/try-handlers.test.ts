@@ -88,7 +88,8 @@ describe('try API', () => {
     expect(result.adapterId).toBe(adapterId);
     expect(result.samples).toHaveLength(3);
     const [adapter] = await callApi(context, 'adapters.list', {});
-    expect(result.out.startsWith(adapter!.path)).toBe(true);
+    expect(result.out?.startsWith(adapter!.path)).toBe(true);
+    expect(result).toMatchObject({ total: 3, stoppedEarly: false });
     for (const sample of result.samples) {
       expect(sample.line).toBeGreaterThan(0);
       expect(sample.prompt.length).toBeGreaterThan(0);
@@ -99,7 +100,7 @@ describe('try API', () => {
     expect(progress.map((p) => [p.done, p.total])).toEqual([[1, 3], [2, 3], [3, 3]]);
     expect(progress.map((p) => p.sample)).toEqual(result.samples);
     // The file holds the same rows, one JSON record a line.
-    const lines = (await readFile(result.out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { line: number; base: { text: string }; adapted: { text: string } });
+    const lines = (await readFile(result.out!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { line: number; base: { text: string }; adapted: { text: string } });
     expect(lines.map((l) => [l.line, l.base.text, l.adapted.text])).toEqual(result.samples.map((s) => [s.line, s.base, s.adapted]));
     // Greedy: a second run gives the same table.
     const again = await callApi(context, 'try.validation', { adapterId, maxPrompts: 3, maxNewTokens: 4 });
@@ -109,6 +110,51 @@ describe('try API', () => {
     expect(result.samples[0]!.reference).toMatch(/^\w+ \w+$/);
     expect(await dispatch('try.validation', { adapterId: 99 }, context)).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await dispatch('try.validation', { adapterId, maxPrompts: 0 }, context)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('stops a validation run after the row it is on when cancelled, keeping the rows done and the last saved table', async () => {
+    const { context, received, adapterId } = await trainedAdapter(await chatDataFile());
+    expect(await callApi(context, 'try.savedValidation', { adapterId })).toEqual({ saved: null });
+    const full = await callApi(context, 'try.validation', { adapterId, maxPrompts: 2, maxNewTokens: 4 });
+
+    // The table read back is the one just made, with when it was written.
+    const { saved } = await callApi(context, 'try.savedValidation', { adapterId });
+    expect(saved).toMatchObject({ adapterId, out: full.out, samples: full.samples });
+    expect(Date.parse(saved!.madeAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    // Cancelled as its first row arrives: that row is kept, no other starts, and the saved table stays.
+    const requestId = 'validation-to-cancel';
+    let cancelled: boolean | null = null;
+    const unsubscribe = context.events.subscribe((message) => {
+      if (message.event === 'try.validationProgress' && (message.payload as TryValidationProgressEvent).requestId === requestId) cancelled ??= context.library.tries.cancel(requestId);
+    });
+    const stopped = await callApi(context, 'try.validation', { adapterId, requestId, maxPrompts: 3, maxNewTokens: 4 });
+    unsubscribe();
+    expect(cancelled).toBe(true);
+    expect(stopped).toMatchObject({ requestId, stoppedEarly: true, total: 3, out: null });
+    expect(stopped.samples).toEqual(full.samples.slice(0, 1));
+    expect(received.filter((m) => m.event === 'try.validationProgress' && (m.payload as TryValidationProgressEvent).requestId === requestId)).toHaveLength(1);
+    expect((await callApi(context, 'try.savedValidation', { adapterId })).saved).toEqual(saved);
+    // Over, so a second cancel has nothing to stop, and the id is free again.
+    expect(await callApi(context, 'try.cancel', { requestId })).toEqual({ cancelled: false });
+  });
+
+  it('says which line of a damaged saved table is wrong, and that running again replaces it', async () => {
+    const { context, adapterId } = await trainedAdapter(await chatDataFile());
+    const [adapter] = await callApi(context, 'adapters.list', {});
+    const file = join(adapter!.path, 'validation-samples.jsonl');
+    const row = { line: 3, prompt: { messages: [{ role: 'user', content: 'count one' }] }, reference: 'two three', base: { text: 'x', tokens: 1, reason: 'length' }, adapted: { text: 'two', tokens: 1, reason: 'eos' } };
+    await writeFile(file, JSON.stringify(row) + '\n{"line": 4, "prompt"\n');
+    const damaged = await dispatch('try.savedValidation', { adapterId }, context);
+    expect(damaged).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining(`${file}:2: not valid JSON`) } });
+    if (!damaged.ok) expect(damaged.error.message).toMatch(/Run the validation comparison again to replace it\.$/);
+
+    await writeFile(file, JSON.stringify({ ...row, base: 'not a pane' }) + '\n');
+    expect(await dispatch('try.savedValidation', { adapterId }, context)).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining(`${file}:1: not a validation row: base`) } });
+
+    await writeFile(file, JSON.stringify(row) + '\n');
+    expect((await callApi(context, 'try.savedValidation', { adapterId })).saved?.samples).toEqual([{ line: 3, prompt: 'count one', reference: 'two three', base: 'x', adapted: 'two' }]);
+    expect(await dispatch('try.savedValidation', { adapterId: 99 }, context)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('refuses a missing adapter and bad input at the call', async () => {

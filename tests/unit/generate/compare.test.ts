@@ -154,4 +154,15 @@ describe('compareBatch', () => {
     expect(records[0]!.base).toEqual({ text: side.base.text, tokens: side.base.tokens.length, reason: side.base.reason });
     expect(records[0]!.adapted).toEqual({ text: side.adapted.text, tokens: side.adapted.tokens.length, reason: side.adapted.reason });
   });
+
+  it('stops before the next prompt once its signal is aborted, returning the rows done and leaving the file as it was', async () => {
+    const prompts = [1, 2, 3].map((line) => ({ line, prompt: PROMPT, reference: null }));
+    const out = join(dir, 'stopped.jsonl');
+    await writeFile(out, 'the earlier table\n');
+    const controller = new AbortController();
+    const encode = (p: Prompt): number[] => encodePrompt(opened.model, p);
+    const records = await compareBatch(opened.session, prompts, { base: opened.base, adapted }, out, { ...options, encode, signal: controller.signal, onRecord: () => controller.abort() });
+    expect(records.map((r) => r.line)).toEqual([1]);
+    expect(await readFile(out, 'utf8')).toBe('the earlier table\n');
+  });
 });

@@ -30,14 +30,23 @@ export interface BatchOptions extends GenerateOptions {
   readonly encode: (prompt: Prompt) => number[];
   /** Called after each prompt, with its record, its index and the total. */
   readonly onRecord?: (record: BatchRecord, index: number, total: number) => void;
+  /**
+   * Once aborted, no further prompt starts (the one running finishes): the records so far are
+   * returned and `outPath` is left as it was, since a table cut short must not pass for a whole one.
+   */
+  readonly signal?: AbortSignal;
 }
 
-/** Runs every prompt through both panes and writes `outPath` (JSONL, one BatchRecord per line); returns the records. */
+/**
+ * Runs every prompt through both panes and writes `outPath` (JSONL, one BatchRecord per line);
+ * returns the records, fewer than the prompts when `options.signal` stopped it (nothing written then).
+ */
 export async function compareBatch(session: StepSession, prompts: readonly BatchPrompt[], params: PaneParams, outPath: string, options: BatchOptions): Promise<BatchRecord[]> {
   const file = await openAtomicFile(outPath);
   const records: BatchRecord[] = [];
   try {
     for (const [index, item] of prompts.entries()) {
+      if (options.signal?.aborted) break;
       const ids = options.encode(item.prompt);
       const run = async (pane: Pane): Promise<PaneOutput> => {
         const generation = await Generation.start(session, ids, params[pane], options);
@@ -50,7 +59,8 @@ export async function compareBatch(session: StepSession, prompts: readonly Batch
       records.push(record);
       options.onRecord?.(record, index, prompts.length);
     }
-    await file.commit();
+    if (records.length === prompts.length) await file.commit();
+    else await file.abort();
   } catch (error) {
     await file.abort();
     throw error;

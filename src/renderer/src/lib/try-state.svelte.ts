@@ -2,7 +2,7 @@
  * The Try step: an adapter from the library, a prompt, and the base model's and the adapter's
  * answers filling side by side as try.token events arrive for this screen's request.
  */
-import type { AdapterRecord, ModelRecord, TryPane, TryPaneResult, ValidationResult, ValidationSample } from '../../../main/api/contract';
+import type { AdapterRecord, ModelRecord, SavedValidation, TryPane, TryPaneResult, ValidationResult, ValidationSample } from '../../../main/api/contract';
 import { api } from './api-client';
 import { message } from './library-state.svelte';
 
@@ -17,6 +17,18 @@ type TryMessage =
   | { kind: 'end'; requestId: string; outcome: 'completed' | 'cancelled' | 'failed'; message: string | null };
 
 const emptyPanes = (): Record<TryPane, PaneView> => ({ base: { text: '', result: null }, adapted: { text: '', result: null } });
+
+/** The most tokens a side try.validation takes (its schema's limit); the prompt box allows more. */
+const VALIDATION_MAX_NEW_TOKENS = 1024;
+
+/** This moment as the app writes times (ISO 8601). */
+const nowIso = (): string => new Date().toISOString();
+
+/** Chosen here rather than by the app, so Cancel works before try.validation has answered. */
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `validation-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
 
 export class TryState {
   adapters = $state.raw<AdapterRecord[]>([]);
@@ -37,11 +49,19 @@ export class TryState {
   error = $state<string | null>(null);
   stopped = $state(false);
 
-  /** The validation-sample table: rows as they arrive, then the finished result with its file. */
+  /**
+   * The validation-sample table: the one saved for the chosen adapter, read back when it is
+   * chosen; then, once a run starts, its rows as they arrive and its result (stopped early or not).
+   */
   validationRows = $state.raw<ValidationSample[]>([]);
   validationTotal = $state<number | null>(null);
   validationResult = $state.raw<ValidationResult | null>(null);
+  validationSaved = $state.raw<SavedValidation | null>(null);
+  /** Why the saved table could not be read back (a damaged file); a new run replaces it. */
+  validationSavedError = $state<string | null>(null);
   validationRunning = $state(false);
+  validationRequestId = $state<string | null>(null);
+  validationCancelling = $state(false);
   validationError = $state<string | null>(null);
   validationMaxPrompts = $state(8);
 
@@ -72,7 +92,7 @@ export class TryState {
       api.on('try.done', (event) => this.#receive({ kind: 'done', ...event })),
       api.on('try.end', (event) => this.#receive({ kind: 'end', ...event })),
       api.on('try.validationProgress', (event) => {
-        if (!this.validationRunning || event.adapterId !== this.adapterId) return;
+        if (!this.validationRunning || event.requestId !== this.validationRequestId) return;
         this.validationTotal = event.total;
         this.validationRows = [...this.validationRows, event.sample];
       }),
@@ -123,22 +143,64 @@ export class TryState {
     }
   }
 
+  /** Shows the table saved for this adapter, if any, in place of whatever the last adapter showed. */
+  async showSavedValidation(adapterId: number): Promise<void> {
+    if (this.validationRunning) return;
+    this.validationRows = [];
+    this.validationTotal = null;
+    this.validationResult = null;
+    this.validationSaved = null;
+    this.validationSavedError = null;
+    this.validationError = null;
+    try {
+      const { saved } = await api.call('try.savedValidation', { adapterId });
+      // Another adapter may have been chosen, or a run started, while this was read.
+      if (adapterId !== this.adapterId || this.validationRunning || this.validationResult !== null) return;
+      this.validationSaved = saved;
+      this.validationRows = saved?.samples ?? [];
+    } catch (error) {
+      if (adapterId === this.adapterId) this.validationSavedError = message(error);
+    }
+  }
+
   /** The adapter's validation rows through both models, filling the table row by row. */
   async runValidation(): Promise<void> {
     if (this.adapterId === null || this.validationRunning) return;
+    const requestId = newRequestId();
     this.validationRows = [];
     this.validationTotal = null;
     this.validationResult = null;
     this.validationError = null;
+    this.validationCancelling = false;
+    this.validationRequestId = requestId;
     this.validationRunning = true;
     try {
-      const result = await api.call('try.validation', { adapterId: this.adapterId, maxPrompts: this.validationMaxPrompts, maxNewTokens: this.maxNewTokens });
+      const result = await api.call('try.validation', { adapterId: this.adapterId, requestId, maxPrompts: this.validationMaxPrompts, maxNewTokens: Math.min(this.maxNewTokens, VALIDATION_MAX_NEW_TOKENS) });
       this.validationResult = result;
       this.validationRows = result.samples;
+      // A finished run replaced the saved table (written just now); one stopped early left it as it was.
+      if (result.out !== null) {
+        this.validationSaved = { adapterId: result.adapterId, out: result.out, madeAt: nowIso(), samples: result.samples };
+        this.validationSavedError = null;
+      }
     } catch (error) {
       this.validationError = message(error);
     } finally {
       this.validationRunning = false;
+      this.validationCancelling = false;
+      this.validationRequestId = null;
+    }
+  }
+
+  /** Stops the validation run after the row it is on; the rows done stay in the table. */
+  async cancelValidation(): Promise<void> {
+    if (this.validationRequestId === null || this.validationCancelling) return;
+    this.validationCancelling = true;
+    try {
+      await api.call('try.cancel', { requestId: this.validationRequestId });
+    } catch (error) {
+      this.validationCancelling = false;
+      this.validationError = message(error);
     }
   }
 
