@@ -22,7 +22,7 @@ export const handlers: Handlers = {
   ...trainHandlers,
   'folders.list': ({ path, dataFiles }) => listFolders(path, dataFiles),
   'models.inspect': ({ path, batch, seqLen, targets }) => inspectModelFolder(path, batch, seqLen, targets),
-  'datasets.check': ({ path, readOptions }) => checkDataFile(path, readOptions),
+  'datasets.check': (request, { library }) => checkDataFile(request, library.library),
   'settings.preferences': async () => readPreferences(),
   'settings.setPreferences': (change) => changePreferences(change),
   'try.compare': (request, { library }) => library.tries.compare(request),

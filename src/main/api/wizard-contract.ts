@@ -3,6 +3,7 @@
  * dialog) and a look at a model folder before it is added. Node-free, like contract.ts.
  */
 import * as v from 'valibot';
+import type { RowPreview } from '../data/preview';
 import { datasetReadOptionsSchema } from '../store/dataset-read-options';
 import type { JsonValue } from '../store/records';
 import { method } from './method';
@@ -68,14 +69,23 @@ export interface ModelInspection {
   memory: { batch: number; seqLen: number; totalBytes: number; weightBytes: number; activationBytes: number };
 }
 
+export type { PreviewSegment, RowPreview } from '../data/preview';
+
 export interface DatasetCheck {
   /** The file, absolute with links resolved. */
   path: string;
   /** "<file type>:<format>", as datasets.add would record it. */
   format: string;
+  /** Rows read; with dropInvalidRows, the valid rows only. */
   rows: number;
   /** The data layer's pre-flight report (src/main/data/report.ts), as JSON. */
   report: JsonValue;
+  /** The library model whose tokenizer and chat template measured the rows; null without one. */
+  model: { id: number; name: string; contextLength: number } | null;
+  /** The max length the rows were measured against. */
+  maxLength: number;
+  /** The first valid rows as training sees them, learned text marked. */
+  preview: RowPreview[];
 }
 
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
@@ -108,8 +118,15 @@ export const wizardMethods = {
     }),
   ),
   'datasets.check': method<DatasetCheck>()(
-    "A data file's pre-flight report (format, bad rows with their lines, lengths, duplicates) without adding it to the library.",
-    v.strictObject({ path: v.pipe(v.string(), v.minLength(1)), readOptions: v.optional(datasetReadOptionsSchema) }),
+    "A data file's pre-flight report (format, bad rows with their lines, token lengths against the max length with a model, duplicates) and a preview of its first rows as training sees them, without adding it to the library.",
+    v.strictObject({
+      path: v.pipe(v.string(), v.minLength(1)),
+      readOptions: v.optional(datasetReadOptionsSchema),
+      /** A library model: its tokenizer gives token lengths, its chat template the rendering. */
+      modelId: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      /** Default: the trainer's. */
+      maxLength: v.optional(positive(131_072)),
+    }),
   ),
   'settings.preferences': method<Preferences>()('The training device and threads new runs default to, and the theme.', v.strictObject({})),
   'settings.setPreferences': method<Preferences>()(
