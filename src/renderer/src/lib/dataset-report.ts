@@ -15,12 +15,30 @@ export interface ReportIssue {
   code: string;
 }
 
+/** Row lengths binned (src/main/data/length-histogram.ts): bin i holds (edges[i], edges[i + 1]]. */
+export interface ReportHistogram {
+  edges: number[];
+  counts: number[];
+}
+
+export interface ReportTokens {
+  maxLength: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  truncatedRows: number;
+  zeroSupervisedRows: number;
+  /** Missing from reports stored by older versions. */
+  histogram?: ReportHistogram;
+}
+
 export interface ReportFileCheck {
   file: string;
   fileTypeEvidence: string;
   detection: { format: string | null; confidence: number; given: boolean; sampled: number };
   rows: { total: number; valid: number; invalid: number; usable: number };
-  tokens: { maxLength: number; p50: number; p90: number; p99: number; max: number; truncatedRows: number; zeroSupervisedRows: number } | null;
+  tokens: ReportTokens | null;
   duplicates: number;
   errors: number;
   warnings: number;
@@ -30,6 +48,8 @@ export interface ReportFileCheck {
 
 export interface PreflightReport {
   ok: boolean;
+  /** Rows with errors training leaves out (the dropInvalidRows read option); missing from older reports. */
+  invalidRowsLeftOut?: number;
   train: ReportFileCheck;
   split: { source: 'split' | 'file'; trainRows: number; validationRows: number };
   estimate: { batchSize: number; gradAccum: number; stepsPerEpoch: number };

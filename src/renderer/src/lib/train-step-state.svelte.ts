@@ -10,6 +10,7 @@ import { message } from './library-state.svelte';
 import { presetSettings, recommendedPreset, toRunSettings, type EditableSettings, type PresetId } from './presets';
 import { SpeedState } from './speed-state.svelte';
 import { memoryTarget, memoryWarning } from './train-estimate';
+import { withDataChoices } from './wizard-choices.svelte';
 
 export class TrainStepState {
   models = $state.raw<ModelRecord[]>([]);
@@ -19,7 +20,7 @@ export class TrainStepState {
   name = $state('');
 
   preset = $state<PresetId | 'custom'>('balanced');
-  settings = $state<EditableSettings>({ ...presetSettings('balanced'), device: 'auto', targets: null });
+  settings = $state<EditableSettings>({ ...withDataChoices(presetSettings('balanced')), device: 'auto', targets: null });
   showAdvanced = $state(false);
 
   memoryBytes = $state<number | null>(null);
@@ -64,7 +65,7 @@ export class TrainStepState {
 
   choosePreset(id: PresetId): void {
     this.preset = id;
-    this.settings = { ...presetSettings(id), device: this.settings.device, targets: this.settings.targets };
+    this.settings = { ...withDataChoices(presetSettings(id)), device: this.settings.device, targets: this.settings.targets };
     this.fieldErrors = {};
     void this.estimate();
   }
