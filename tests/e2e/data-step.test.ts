@@ -87,6 +87,7 @@ describe('the data step', () => {
     await pageCall(page, 'models.add', { path: await tinyModelFolder(5), name: 'tiny qwen' });
     await nav('Model');
     await nav('Data'); // the step lists the library's models when it opens
+    await page.getByLabel('Measure with model').locator('option', { hasText: 'tiny qwen' }).waitFor({ state: 'attached' });
     expect(await page.getByLabel('Measure with model').locator('option:checked').textContent()).toBe('tiny qwen');
     await page.getByLabel('Max length', { exact: true }).fill('40');
     await page.getByLabel('Max length', { exact: true }).press('Tab');
@@ -146,6 +147,16 @@ describe('the data step', () => {
     expect(added).toMatchObject({ rows: 3, readOptions: { dropInvalidRows: true }, report: { ok: true, invalidRowsLeftOut: 1, train: { rows: { usable: 3, invalid: 1 } } } });
     expect(await readFile(join(folder, 'with-bad-row.jsonl'), 'utf8')).toBe(badRowLines.join('\n') + '\n');
     expect(await readFile(added!.path, 'utf8')).toBe(badRowLines.join('\n') + '\n');
+
+    // Without a model: structure only, conversations still previewed in the plain template.
+    await page.getByLabel('Data file').fill(join(folder, 'counting.jsonl'));
+    await page.getByRole('button', { name: 'Check file' }).click();
+    await page.getByTestId('length-histogram').waitFor();
+    await page.getByLabel('Measure with model').selectOption({ label: 'None: check the structure only' });
+    await page.getByText(/choose a model above to measure them now/).waitFor();
+    expect(await page.getByTestId('length-histogram').count()).toBe(0);
+    expect(await page.getByTestId('row-preview').locator('figcaption', { hasText: 'in the plain template' }).count()).toBe(3);
+    expect(await page.getByTestId('row-preview').locator('[data-kind="learned"]').first().textContent()).toBe(' 1<eos>');
     expect(consoleErrors).toEqual([]);
   });
 });
