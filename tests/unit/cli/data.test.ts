@@ -58,6 +58,14 @@ describe('hyperadapt data check', () => {
     expect(stdout).toMatch(/Not ready: no row is left to train on: raise --max-length \(the longest row has \d+ tokens/);
   });
 
+  it('with --drop-invalid-rows, passes and says how many rows with errors are left out', async () => {
+    const { stdout, code } = await data(['check', join(FIXTURES, 'mixed.jsonl'), '--model', model, '--drop-invalid-rows', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as DatasetReport;
+    expect(report).toMatchObject({ ok: true, invalidRowsLeftOut: 1, train: { rows: { valid: 3, invalid: 1, usable: 3 } } });
+    expect(report.train.issues.map((issue) => issue.line)).toEqual([4]);
+  });
+
   it('prints one JSON report with --json, and passes a clean file', async () => {
     const { stdout, code } = await data(['check', join(FIXTURES, 'classification.csv'), '--model', model, '--max-length', '64', '--val-split', '0.34', '--seed', '5', '--json']);
     expect(code).toBe(0);
@@ -82,5 +90,15 @@ describe('hyperadapt eval', () => {
     const { code, stdout, stderr } = await runCli(['eval', '--model', model, '--data', path, '--columns', 'prompt=question,completion=answer', '--max-length', '64', '--json']);
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ rows: 2, tokens: expect.any(Number), adapter: null });
+  });
+
+  it('refuses a file with a bad row, or evaluates its valid rows with --drop-invalid-rows', async () => {
+    const file = join(FIXTURES, 'mixed.jsonl');
+    const refused = await runCli(['eval', '--model', model, '--data', file, '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('mixed.jsonl:4');
+    const { code, stdout, stderr } = await runCli(['eval', '--model', model, '--data', file, '--drop-invalid-rows', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ rows: 3 });
   });
 });

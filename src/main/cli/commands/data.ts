@@ -50,6 +50,7 @@ export function registerData(program: Command): void {
           format: flags.format,
           columns: flags.columns,
           textUnit: flags.textUnit,
+          dropInvalidRows: flags.dropInvalidRows,
           tokenizer,
           maxLength: flags.maxLength,
           valSplit: flags.valSplit,

@@ -57,12 +57,14 @@ export function registerDatasets(program: Command): void {
     .option('--format <format>', `read every row as this format (default: detected): ${FORMAT_NAMES.join(', ')}`, oneOf<Format>(FORMAT_NAMES))
     .option('--columns <field=column,…>', "the file's columns for our fields, e.g. prompt=question,completion=answer", columnMapping)
     .option('--text-unit <unit>', 'a .txt file: one row per line or per paragraph', oneOf<TextUnit>(TEXT_UNITS))
+    .option('--drop-invalid-rows', 'keep the rows with errors out of every run on it (the file is not changed)')
     .option('--json', 'print a JSON object')
-    .action(async (file: string, flags: { name?: string; format?: Format; columns?: ColumnMapping; textUnit?: TextUnit; json?: boolean }) => {
+    .action(async (file: string, flags: { name?: string; format?: Format; columns?: ColumnMapping; textUnit?: TextUnit; dropInvalidRows?: boolean; json?: boolean }) => {
       const readOptions = {
         ...(flags.format ? { format: flags.format } : {}),
         ...(flags.columns ? { columns: flags.columns } : {}),
         ...(flags.textUnit ? { textUnit: flags.textUnit } : {}),
+        ...(flags.dropInvalidRows ? { dropInvalidRows: true } : {}),
       };
       const result = await withLibrary((context) => callApi(context, 'datasets.add', { path: file, readOptions, ...(flags.name ? { name: flags.name } : {}) }));
       createOutput(Boolean(flags.json)).result(result, () =>

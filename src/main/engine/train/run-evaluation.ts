@@ -23,6 +23,8 @@ export interface EvalOptions {
   /** Our field names -> the data file's columns. */
   columns?: ColumnMapping;
   textUnit?: TextUnit;
+  /** Evaluate the valid rows, leaving out the rows with errors. */
+  dropInvalidRows?: boolean;
   /** Adapter folder; without it the base model is evaluated. */
   adapter?: string;
   batchSize: number;
@@ -46,6 +48,7 @@ export async function runEvaluation(options: EvalOptions, createBackend: Backend
     format: options.format,
     columns: options.columns,
     textUnit: options.textUnit,
+    dropInvalidRows: options.dropInvalidRows,
     tokenizer: dataTokenizer(model),
     maxLength: options.maxLength,
     valSplit: 0,
