@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.bench/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '**/.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   ...svelte.configs['flat/recommended'],
