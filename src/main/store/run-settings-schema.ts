@@ -4,10 +4,14 @@
  */
 import * as v from 'valibot';
 
-const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
-const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
-const positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
-const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
+// Messages in plain words: they are shown under the field in the Train step and printed by the CLI.
+const number = v.number('Enter a number.');
+const whole = v.integer('Must be a whole number.');
+const finite = v.finite('Must be a finite number.');
+const positiveInt = v.pipe(number, whole, v.minValue(1, 'Must be 1 or more.'));
+const nonNegativeInt = v.pipe(number, whole, v.minValue(0, 'Must be 0 or more.'));
+const positive = v.pipe(number, finite, v.gtValue(0, 'Must be more than 0.'));
+const nonNegative = v.pipe(number, finite, v.minValue(0, 'Must be 0 or more.'));
 
 export const runSettingsSchema = v.strictObject({
   targets: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'Choose at least one module to adapt.'))),
@@ -23,7 +27,7 @@ export const runSettingsSchema = v.strictObject({
   clip: nonNegative,
   seed: nonNegativeInt,
   shuffle: v.boolean(),
-  valSplit: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
+  valSplit: v.pipe(number, v.minValue(0, 'Must be 0 or more.'), v.ltValue(1, 'Must be below 1 (a share of the rows, e.g. 0.1).')),
   evalEvery: v.optional(positiveInt),
   saveEvery: v.optional(positiveInt),
   keepCheckpoints: positiveInt,
