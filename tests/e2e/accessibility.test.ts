@@ -80,6 +80,23 @@ describe('accessibility', () => {
     });
   }
 
+  it("a run's live chart and its table pass in both themes", async () => {
+    const [model] = await pageCall(page, 'models.list', {});
+    const [dataset] = await pageCall(page, 'datasets.list', {});
+    const run = await pageCall(page, 'runs.start', { modelId: model!.id, datasetId: dataset!.id, settings: { steps: 400, maxLength: 16, evalEvery: 10, threads: 1 } });
+    await open('Train');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-validation-points')) >= 1, null, { timeout: 60_000 });
+    await pageCall(page, 'runs.pause', { id: run.id });
+    await page.locator('[data-testid="run-view"][data-status="paused"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('loss-chart').getByRole('button', { name: 'Show as table' }).click();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect({ scheme, violations: await violations() }).toEqual({ scheme, violations: [] });
+    }
+    await pageCall(page, 'runs.cancel', { id: run.id });
+    await page.locator('[data-testid="run-view"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+  });
+
   it('reaches the main navigation and the first field by keyboard, with a visible focus ring', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.reload();

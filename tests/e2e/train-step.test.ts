@@ -104,4 +104,29 @@ describe('the train step', () => {
     // The refused start is the one failed request the browser logs.
     expect(consoleErrors).toEqual([expect.stringContaining('status of 400')]);
   });
+
+  it('draws the curves on a canvas, names the latest loss in words, and lists every step as a table', async () => {
+    const [run] = await pageCall(page, 'runs.list', {});
+    const metrics = await pageCall(page, 'runs.metrics', { id: run!.id });
+    const train = metrics.filter((m) => m.split === 'train' && m.loss !== null);
+    // The run has stopped: the chart holds every training point it recorded.
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-train-points')) === n, train.length, { timeout: 30_000 });
+    const chart = page.getByTestId('loss-chart');
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    const latest = train.at(-1)!;
+    const label = (await chart.getByRole('img').getAttribute('aria-label')) ?? '';
+    const named = new RegExp(`^Training loss from \\S+ to (\\S+) over ${latest.step} of 3000 steps`).exec(label);
+    expect(named, label).not.toBeNull();
+    // Three significant digits of the latest loss.
+    expect(Math.abs(Number(named![1]) - latest.loss!)).toBeLessThanOrEqual(Math.abs(latest.loss!) * 0.005);
+
+    await chart.getByRole('button', { name: 'Show as table' }).click();
+    const steps = await chart.getByRole('region', { name: 'Loss and learning rate by step' }).locator('tbody th').allTextContents();
+    const recorded = [...new Set(metrics.filter((m) => m.loss !== null || m.learningRate !== null).map((m) => m.step))].sort((a, b) => a - b);
+    expect(steps.map(Number)).toEqual(recorded);
+    // The last row's training loss, written as the label writes it.
+    expect(await chart.locator('tbody tr').last().locator('td').first().textContent()).toBe(named![1]);
+    await page.screenshot({ path: join(RESULTS, 'train-chart-table.png'), fullPage: true });
+    await chart.getByRole('button', { name: 'Hide table' }).click();
+  });
 });
