@@ -54,7 +54,7 @@ describe('the train step', () => {
     await page.getByLabel('Learning rate').press('Tab');
     await page.getByRole('button', { name: /Start training/ }).click();
     await page.getByTestId('start-error').waitFor();
-    expect(await page.locator('.field.invalid').getByText(/greater than 0|Invalid/).count()).toBe(1);
+    expect(await page.locator('.field.invalid').getByText('Must be more than 0.', { exact: true }).count()).toBe(1);
     expect(await pageCall(page, 'runs.list', {})).toEqual([]);
   });
 
