@@ -50,6 +50,16 @@ describe('measureTrainingSpeed', () => {
     expect(released()).toBe(true);
   });
 
+  it('reads the data as the run would: rows with errors left out when the dataset says so', async () => {
+    const data = await mixedLengthData();
+    await writeFile(data, '{"input_ids": "not a list"}\n', { flag: 'a' });
+    const options = { ...TRAIN_DEFAULTS, model: await tinyModelFolder(), data, batchSize: 2, maxLength: 128, valSplit: 0 };
+    const plan = { warmupSteps: 1, timedSteps: 1, budgetMs: 60_000 };
+    await expect(measureTrainingSpeed(options, recordingFactory([]).factory, plan)).rejects.toThrow(/rows\.jsonl:25/);
+    const result = await measureTrainingSpeed({ ...options, dropInvalidRows: true }, recordingFactory([]).factory, plan);
+    expect(result).toMatchObject({ trainRows: 24 });
+  });
+
   it('stops with no figure when told to', async () => {
     const { factory, released } = recordingFactory([]);
     const options = { ...TRAIN_DEFAULTS, model: await tinyModelFolder(), data: await mixedLengthData(), batchSize: 2, maxLength: 128 };

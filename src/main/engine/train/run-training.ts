@@ -12,7 +12,7 @@ import { loadHfModel, type HfModel } from '../models/hf-model';
 import { computeModelIdentity } from '../models/identity';
 import { parseTargetModules } from '../models/targets';
 import { dataTokenizer } from '../../data/data-tokenizer';
-import { loadDataset } from '../../data/dataset';
+import { loadDataset, type LoadedDataset } from '../../data/dataset';
 import { loadCheckpoint } from './checkpoint';
 import { lengthBuckets, TRAIN_DEFAULTS, type DeviceChoice, type TrainOptions } from './train-options';
 import { TrainLoop, type EvalMetrics, type StepBackend, type StepMetrics, type StopReason, type TrainLoopConfig } from './trainer';
@@ -90,14 +90,12 @@ export function plannedSteps(options: Pick<TrainOptions, 'steps' | 'epochs' | 'b
   return options.steps ?? Math.max(1, Math.ceil((options.epochs * trainRows) / rowsPerStep));
 }
 
-export async function runTraining(options: TrainOptions, hooks: TrainingHooks, createBackend: BackendFactory): Promise<TrainingResult> {
-  const out = resolve(options.out);
-  const model = await loadHfModel(resolve(options.model));
-  const targets = parseTargetModules(options.targets ?? [...adapterLayout(model.spec).targets]);
-  const layout = adapterLayout(model.spec, targets);
-
-  // Every row is read and checked before anything is built: a bad row fails here, with its line.
-  const { train, validation, report } = await loadDataset(resolve(options.data), {
+/** The run's training and validation examples, read as its options say; shared with the speed probe so both read the data alike. */
+export function loadRunDataset(
+  options: Pick<TrainOptions, 'data' | 'format' | 'columns' | 'textUnit' | 'maxLength' | 'valSplit' | 'seed' | 'validationData' | 'batchSize' | 'gradAccum' | 'dropInvalidRows'>,
+  model: HfModel,
+): Promise<LoadedDataset> {
+  return loadDataset(resolve(options.data), {
     format: options.format,
     columns: options.columns,
     textUnit: options.textUnit,
@@ -110,6 +108,16 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks, c
     gradAccum: options.gradAccum,
     dropInvalidRows: options.dropInvalidRows,
   });
+}
+
+export async function runTraining(options: TrainOptions, hooks: TrainingHooks, createBackend: BackendFactory): Promise<TrainingResult> {
+  const out = resolve(options.out);
+  const model = await loadHfModel(resolve(options.model));
+  const targets = parseTargetModules(options.targets ?? [...adapterLayout(model.spec).targets]);
+  const layout = adapterLayout(model.spec, targets);
+
+  // Every row is read and checked before anything is built: a bad row fails here, with its line.
+  const { train, validation, report } = await loadRunDataset(options, model);
   const truncatedRows = report.train.tokens?.truncatedRows ?? 0;
   const totalSteps = plannedSteps(options, train.length);
   const padTokenId = model.tokenizer.padTokenId ?? model.eosTokenIds[0] ?? 0;

@@ -10,12 +10,10 @@ import { resolve } from 'node:path';
 import { adapterLayout, identityAdapterVector } from '../models/adapter-layout';
 import { loadHfModel } from '../models/hf-model';
 import { parseTargetModules } from '../models/targets';
-import { dataTokenizer } from '../../data/data-tokenizer';
-import { loadDataset } from '../../data/dataset';
 import { batchOf } from './evaluate';
 import type { MicroBatch } from './micro-batch';
 import { RowStream } from './row-stream';
-import { loopConfig, plannedSteps, type BackendFactory, type TrainingBackend } from './run-training';
+import { loadRunDataset, loopConfig, plannedSteps, type BackendFactory, type TrainingBackend } from './run-training';
 import type { TrainOptions } from './train-options';
 import { TrainLoop, type TrainLoopConfig } from './trainer';
 
@@ -58,18 +56,7 @@ export async function measureTrainingSpeed(
   const stop = hooks.shouldStop ?? (() => false);
   const model = await loadHfModel(resolve(options.model));
   const layout = adapterLayout(model.spec, parseTargetModules(options.targets ?? [...adapterLayout(model.spec).targets]));
-  const { train, validation } = await loadDataset(resolve(options.data), {
-    format: options.format,
-    columns: options.columns,
-    textUnit: options.textUnit,
-    tokenizer: dataTokenizer(model),
-    maxLength: options.maxLength,
-    valSplit: options.valSplit,
-    seed: options.seed,
-    validationFile: options.validationData ? resolve(options.validationData) : undefined,
-    batchSize: options.batchSize,
-    gradAccum: options.gradAccum,
-  });
+  const { train, validation } = await loadRunDataset(options, model);
   if (stop()) return null;
   const padTokenId = model.tokenizer.padTokenId ?? model.eosTokenIds[0] ?? 0;
   const run = loopConfig({ ...options, out: '' }, plannedSteps(options, train.length), padTokenId, false);
