@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AddModelResult, AdapterRecord, RunDetail, RunRecord } from '../../../src/main/api/contract';
+import type { AddModelResult, AdapterRecord, RunDetail, RunRecord, SpeedEstimate } from '../../../src/main/api/contract';
 import type { DataDirectoryState } from '../../../src/main/settings/data-directory-setting';
 import { scratch, tinyDataFile, tinyModelFolder } from '../store/helpers/fixtures';
 import { runLibraryCli } from './helpers/run-library-cli';
@@ -16,7 +16,15 @@ describe('hyperadapt models|datasets|runs|adapters|settings', () => {
     const added = await cli<AddModelResult>('models', 'add', await tinyModelFolder({ seed: 21 }), '--name', 'tiny llama');
     expect(added).toMatchObject({ added: true, model: { id: 1, name: 'tiny llama', architecture: 'LlamaForCausalLM' } });
 
-    // A data file given by path is added on the way; the model by its id.
+    // An estimate times real steps and records no run.
+    const estimate = await cli<SpeedEstimate>('runs', 'estimate', '--model', '1', '--data', await tinyDataFile(20), '--steps', '4', '--max-length', '16', '--threads', '1');
+    expect(estimate).toMatchObject({ modelId: 1, datasetId: 1, totalSteps: 4, measuredSteps: 3, device: 'cpu' });
+    expect(estimate.secondsPerStep).toBeGreaterThan(0);
+    expect(await cli('runs', 'list')).toEqual([]);
+    const said = await runLibraryCli(['runs', 'estimate', '--model', '1', '--data', '1', '--steps', '4', '--max-length', '16', '--threads', '1'], env);
+    expect(said.stdout).toMatch(/^(Under a second|About .+): 4 steps at .+ a step on the CPU/m);
+
+    // A data file given by path is added on the way (here the one the estimate added); the model by its id.
     const started = await cli<{ done: boolean; run: RunRecord }>('runs', 'start', '--model', '1', '--data', await tinyDataFile(20), '--steps', '4', '--max-length', '16', '--threads', '1', '--name', 'short');
     expect(started).toMatchObject({ done: true, run: { id: 1, name: 'short', status: 'completed', step: 4, datasetId: 1 } });
 

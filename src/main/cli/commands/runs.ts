@@ -6,14 +6,15 @@
 import type { Command } from 'commander';
 import { callApi } from '../../api/call';
 import type { ApiContext } from '../../api/context';
-import type { RunDetail, RunRecord, RunStatus } from '../../api/contract';
+import { formatAbout } from '../../api/about-duration';
+import type { RunDetail, RunRecord, RunStatus, SpeedEstimate } from '../../api/contract';
 import { RUN_STATUSES } from '../../store/records';
 import { addLabelCommands } from '../label-commands';
 import { asId, withLibrary } from '../library-session';
 import { createOutput } from '../output';
 import { oneOf, positiveInt } from '../parse';
 import { followRun } from '../run-follower';
-import { formatDuration, formatLoss, formatTable } from '../table';
+import { formatCount, formatDuration, formatLoss, formatTable } from '../table';
 import { addTrainingFlags, trainingSettings, type TrainingFlags } from '../training-flags';
 
 interface StartFlags extends TrainingFlags {
@@ -21,6 +22,16 @@ interface StartFlags extends TrainingFlags {
   data: string;
   name?: string;
   json?: boolean;
+}
+
+function describeEstimate(e: SpeedEstimate): string {
+  const perStep = e.secondsPerStep < 1 ? `${Math.round(e.secondsPerStep * 1000)} ms` : `${e.secondsPerStep.toFixed(1)} s`;
+  const validation = e.evaluations > 0 ? `, plus ${e.evaluations} validation passes` : '';
+  const about = formatAbout(e.totalSeconds);
+  return [
+    `${about.charAt(0).toUpperCase()}${about.slice(1)}: ${formatCount(e.totalSteps)} steps at ${perStep} a step on the ${e.device === 'cuda' ? 'GPU' : 'CPU'}${validation}.`,
+    `  ${formatCount(Math.round(e.tokensPerSecond))} tokens/s over ${e.measuredSteps} timed steps after ${e.warmupSteps} warm-up; ${formatCount(e.trainRows)} training rows, ${formatCount(e.validationRows)} for validation.`,
+  ].join('\n');
 }
 
 function describe(detail: RunDetail): string {
@@ -144,6 +155,25 @@ export function registerRuns(program: Command): void {
         const run = await callApi(context, 'runs.start', { ...input, ...(name ? { name } : {}) });
         out.info(`Run ${run.id} "${run.name}" started.`);
         await followRun(context, run.id, out);
+      });
+    });
+
+  const estimate = runs
+    .command('estimate')
+    .description('how long a run of these settings will take: a few real steps timed on this machine, nothing recorded')
+    .requiredOption('--model <id|folder>', 'a model id, or a model folder to add to the library first')
+    .requiredOption('--data <id|file>', 'a dataset id, or a data file to add to the library first');
+  addTrainingFlags(estimate)
+    .option('--json', 'print the estimate as one JSON object')
+    .action(async (flags: Omit<StartFlags, 'name'>) => {
+      const { model, data, json, ...settings } = flags;
+      const out = createOutput(Boolean(json));
+      await withLibrary(async (context) => {
+        const input = { modelId: await modelId(context, model, out.info), datasetId: await datasetId(context, data, out.info), settings: trainingSettings(settings) };
+        out.info('Timing a few training steps…');
+        const measured = await callApi(context, 'runs.measureSpeed', input);
+        if (measured.status === 'cancelled') throw new Error(measured.message);
+        out.result(measured.estimate, () => describeEstimate(measured.estimate));
       });
     });
 

@@ -6,6 +6,7 @@ import { TrainingJob } from '../../engine/train/training-job';
 import type { TrainOptions } from '../../engine/train/train-options';
 import { addDataFlags } from '../data-flags';
 import { createOutput } from '../output';
+import { formatDuration } from '../table';
 import { addTrainingFlags, trainingSettings, type TrainingFlags } from '../training-flags';
 
 interface TrainFlags extends TrainingFlags {
@@ -14,11 +15,6 @@ interface TrainFlags extends TrainingFlags {
   out: string;
   resume?: string;
   json?: boolean;
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 export function registerTrain(program: Command): void {

@@ -4,8 +4,11 @@
  * settings a speed measurement depends on.
  */
 import type { SpeedEstimate, SystemInfo, TargetModuleInfo } from '../../../main/api/contract';
+import { formatAbout } from '../../../main/api/about-duration';
 import { formatBytes, formatCount } from './format';
 import type { EditableSettings } from './presets';
+
+export { formatAbout };
 
 export interface MemoryTarget {
   device: 'cpu' | 'cuda';
@@ -36,22 +39,6 @@ export function memoryWarning(neededBytes: number, target: MemoryTarget): string
   const has = target.availableKind === 'free' ? `${formatBytes(target.availableBytes)} is free` : `it has ${formatBytes(target.availableBytes)}`;
   const fix = 'a smaller batch or max length, or fewer modules to adapt, needs less';
   return `This run may need more ${target.label} than there is (about ${formatBytes(neededBytes)}; ${has}): ${fix}.`;
-}
-
-/** A duration in plain words, rounded as an estimate should be: "about 40 seconds", "about 14 min", "about 2 hours 10 min". */
-export function formatAbout(seconds: number): string {
-  if (!(seconds >= 0)) return 'unknown';
-  if (seconds < 1) return 'under a second';
-  if (seconds < 60) {
-    const s = seconds < 10 ? Math.round(seconds) : Math.round(seconds / 5) * 5;
-    return s >= 60 ? 'about 1 min' : `about ${s} ${s === 1 ? 'second' : 'seconds'}`;
-  }
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours >= 48) return `about ${Math.round(hours / 24)} days`;
-  const rest = minutes % 60;
-  return `about ${hours} ${hours === 1 ? 'hour' : 'hours'}${rest === 0 ? '' : ` ${rest} min`}`;
 }
 
 /** How a time figure was measured, for the note under Start. */
