@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ApiEventBus } from './api/events';
 import { openLibraryService, type LibraryService } from './api/library-service';
+import { BackgroundTraining } from './background-training';
 import { dataDirectory } from './data-directory';
 import { servePathPicker } from './electron-dialogs';
 import { serveApiOverIpc } from './electron-ipc';
@@ -11,6 +12,13 @@ import { startUsageSampler } from './system/usage-sampler';
 
 const events = new ApiEventBus();
 let library: LibraryService | null = null;
+let background: BackgroundTraining | null = null;
+let mainWindow: BrowserWindow | null = null;
+const ICON = join(__dirname, '../../resources/icon.png');
+
+// One app per user: launching it again (say, while it trains in the background) shows the window of the one running.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 /** electron-vite sets ELECTRON_RENDERER_URL while developing; a build loads the bundled page. */
 function rendererUrl(): string {
@@ -27,7 +35,7 @@ function createWindow(url: string): BrowserWindow {
     minHeight: 560,
     show: false,
     title: 'HyperAdapt Studio',
-    icon: join(__dirname, '../../resources/icon.png'),
+    icon: ICON,
     webPreferences: {
       preload: join(__dirname, '../preload/index.js'),
       contextIsolation: true,
@@ -46,10 +54,25 @@ function createWindow(url: string): BrowserWindow {
     if (!target.startsWith(url)) event.preventDefault();
   });
   void window.loadURL(url);
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
   return window;
 }
 
+/** Shows the window, making it again if it was closed. */
+function showWindow(url: string): void {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+    return;
+  }
+  background?.windowOpened();
+  mainWindow = createWindow(url);
+}
+
 app.whenReady().then(() => {
+  if (!primary) return;
   // The renderer needs no camera, microphone, notifications or the like.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   try {
@@ -64,10 +87,11 @@ app.whenReady().then(() => {
   serveApiOverIpc({ events, library }, url);
   servePathPicker(url);
   startUsageSampler(events);
-  createWindow(url);
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow(url);
-  });
+  const service = library;
+  background = new BackgroundTraining({ busy: () => service.runs.busy, iconPath: ICON, openWindow: () => showWindow(url) });
+  showWindow(url);
+  app.on('activate', () => showWindow(url));
+  app.on('second-instance', () => showWindow(url));
 });
 
 // A run still training stops after its step with a checkpoint (it becomes 'interrupted', resumable) before the app exits.
@@ -79,6 +103,8 @@ app.on('before-quit', (event) => {
   void library.close().finally(() => app.quit());
 });
 
+// Training keeps going with the window closed; without a run, closing the window quits (not on macOS).
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  if (background) background.lastWindowClosed();
+  else if (process.platform !== 'darwin') app.quit();
 });

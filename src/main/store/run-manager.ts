@@ -142,6 +142,11 @@ export class RunManager {
     return getRun(this.library, id);
   }
 
+  /** Whether this process is training a run or has one queued: the desktop app stays open for it. */
+  get busy(): boolean {
+    return this.#active !== null || this.#queue.length > 0;
+  }
+
   /** Whether this process is training the run or has it queued. */
   owns(id: number): boolean {
     return this.#active?.runId === id || this.#queue.some((q) => q.runId === id);

@@ -20,7 +20,9 @@ describe('RunManager', () => {
     const manager = new RunManager(library, { onStatus: (run) => statuses.push(run.status), onStep: (event) => steps.push(event) });
     const started = manager.start({ modelId, datasetId, settings: QUICK });
     expect(started.name).toMatch(/ on rows\.jsonl$/);
+    expect(manager.busy).toBe(true);
     const run = await manager.finished(started.id);
+    expect(manager.busy).toBe(false);
 
     expect(run).toMatchObject({ status: 'completed', stopReason: 'completed', step: 8, totalSteps: 8, device: 'cpu', error: null });
     expect(statuses[0]).toBe('queued');
@@ -139,11 +141,14 @@ describe('RunManager', () => {
   it('queues a second run until the first is done, and on close marks what it stopped as interrupted', async () => {
     const { library, modelId, datasetId } = await trainableLibrary();
     const manager = new RunManager(library);
+    expect(manager.busy).toBe(false);
     const first = manager.start({ modelId, datasetId, settings: { ...QUICK, steps: 400 } });
     const second = manager.start({ modelId, datasetId, settings: QUICK });
     expect(getRun(library, second.id).status).toBe('queued');
+    expect(manager.busy).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await manager.close();
+    expect(manager.busy).toBe(false);
     expect(getRun(library, first.id).status).toBe('interrupted');
     expect(getRun(library, second.id).status).toBe('interrupted');
     expect(() => transitionRun(library, first.id, 'completed')).toThrow(/interrupted/);
