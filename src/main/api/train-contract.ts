@@ -3,23 +3,14 @@
  * few real steps before it starts. Node-free, like contract.ts (the renderer typechecks it).
  */
 import * as v from 'valibot';
+import type { SpeedFigures } from '../engine/train/speed-figures';
 import { runSettingsInputSchema } from '../store/run-settings-schema';
 import { method } from './method';
 
 /** A run's expected length, from a few of its own steps timed on this machine. */
-export interface SpeedEstimate {
+export interface SpeedEstimate extends SpeedFigures {
   modelId: number;
   datasetId: number;
-  /** Where the steps ran, as a run of these settings would. */
-  device: 'cpu' | 'cuda';
-  secondsPerStep: number;
-  /** Real (non-padding) tokens per second over the timed steps. */
-  tokensPerSecond: number;
-  /** Untimed steps run first, then the timed ones. */
-  warmupSteps: number;
-  measuredSteps: number;
-  trainRows: number;
-  validationRows: number;
   /** The run's steps: `steps` when set, else epochs x stepsPerEpoch. */
   totalSteps: number;
   stepsPerEpoch: number;

@@ -14,6 +14,7 @@ import { batchOf } from './evaluate';
 import type { MicroBatch } from './micro-batch';
 import { RowStream } from './row-stream';
 import { loadRunDataset, loopConfig, plannedSteps, type BackendFactory, type TrainingBackend } from './run-training';
+import type { SpeedFigures } from './speed-figures';
 import type { TrainOptions } from './train-options';
 import { TrainLoop, type TrainLoopConfig } from './trainer';
 
@@ -30,17 +31,7 @@ export interface SpeedProbePlan {
 
 export const SPEED_PROBE_PLAN: SpeedProbePlan = { warmupSteps: 1, timedSteps: 3, budgetMs: 30_000 };
 
-export interface SpeedProbeResult {
-  device: 'cpu' | 'cuda';
-  secondsPerStep: number;
-  /** Real (non-padding) tokens per second over the timed steps. */
-  tokensPerSecond: number;
-  warmupSteps: number;
-  /** Steps timed (fewer than planned when the budget ran out). */
-  measuredSteps: number;
-  trainRows: number;
-  validationRows: number;
-}
+export type SpeedProbeResult = SpeedFigures;
 
 export interface SpeedProbeHooks {
   /** Polled between steps (and after loading); true ends the probe with no result. */
