@@ -2,7 +2,9 @@
  * The library's records as the rest of the app sees them (the API returns these). Types only,
  * importing nothing that needs Node: the renderer typechecks the API contract, which uses them.
  */
+import type * as v from 'valibot';
 import type { DatasetReadOptions } from './dataset-read-options';
+import type { runSettingsSchema } from './run-settings-schema';
 
 export type { DatasetReadOptions } from './dataset-read-options';
 
@@ -59,29 +61,8 @@ export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A run's training settings: the trainer's options without the paths, which the library decides. */
-export interface RunSettings {
-  targets?: string[];
-  lr: number;
-  epochs: number;
-  steps?: number;
-  batchSize: number;
-  gradAccum: number;
-  maxLength: number;
-  schedule: 'constant' | 'linear' | 'cosine';
-  warmup?: number;
-  weightDecay: number;
-  clip: number;
-  seed: number;
-  shuffle: boolean;
-  valSplit: number;
-  evalEvery?: number;
-  saveEvery?: number;
-  keepCheckpoints: number;
-  patience: number;
-  minDelta: number;
-  device: 'auto' | 'cpu' | 'cuda';
-  threads?: number;
-}
+/** A run's training settings, as its schema checks them (run-settings-schema.ts). */
+export type RunSettings = v.InferOutput<typeof runSettingsSchema>;
 
 export interface RunRecord {
   id: number;
