@@ -105,13 +105,7 @@ export class SpeedService {
     const measured: Measured = {
       modelId: model.id,
       datasetId: dataset.id,
-      device: speed.device,
-      secondsPerStep: speed.secondsPerStep,
-      tokensPerSecond: speed.tokensPerSecond,
-      warmupSteps: speed.warmupSteps,
-      measuredSteps: speed.measuredSteps,
-      trainRows: speed.trainRows,
-      validationRows: speed.validationRows,
+      ...speed,
       peakMemoryBytes: addedMemoryBytes,
       measuredAt: new Date().toISOString(),
     };

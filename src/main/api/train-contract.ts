@@ -18,7 +18,7 @@ export interface SpeedEstimate extends SpeedFigures {
   evaluations: number;
   evaluationSeconds: number;
   trainingSeconds: number;
-  /** Training plus validation; early stopping can only make it shorter. */
+  /** Setup, training and validation; early stopping can only make it shorter. */
   totalSeconds: number;
   /** Memory the measurement added to the app's process at its peak (sampled), or null when unknown. */
   peakMemoryBytes: number | null;

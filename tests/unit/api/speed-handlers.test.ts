@@ -32,7 +32,7 @@ describe('runs.measureSpeed', () => {
     expect(first.tokensPerSecond).toBeGreaterThan(0);
     expect(first.trainingSeconds).toBeCloseTo(18 * first.secondsPerStep, 9);
     expect(first.evaluations).toBeGreaterThan(0);
-    expect(first.totalSeconds).toBeCloseTo(first.trainingSeconds + first.evaluationSeconds, 9);
+    expect(first.totalSeconds).toBeCloseTo(first.setupSeconds + first.trainingSeconds + first.evaluationSeconds, 9);
 
     // Nothing in the library: no run, no adapter, no run folder.
     expect(await callApi(context, 'runs.list', {})).toEqual([]);

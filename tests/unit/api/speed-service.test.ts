@@ -21,7 +21,7 @@ class StubJob implements SpeedJobHandle {
       this.fail = reject;
     });
     this.finish = (secondsPerStep) =>
-      this.#resolve({ speed: { device: 'cpu', secondsPerStep, tokensPerSecond: 100, warmupSteps: 1, measuredSteps: 3, trainRows: 36, validationRows: 4 }, addedMemoryBytes: 1024 });
+      this.#resolve({ speed: { device: 'cpu', secondsPerStep, tokensPerSecond: 100, warmupSteps: 1, measuredSteps: 3, trainRows: 36, validationRows: 4, setupSeconds: 0.5 }, addedMemoryBytes: 1024 });
   }
 
   cancel(): void {

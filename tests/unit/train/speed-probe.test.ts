@@ -45,6 +45,7 @@ describe('measureTrainingSpeed', () => {
     const result = await measureTrainingSpeed(options, factory, { warmupSteps: 1, timedSteps: 3, budgetMs: 60_000 });
     expect(result).toMatchObject({ device: 'cpu', warmupSteps: 1, measuredSteps: 3, trainRows: 24, validationRows: 0 });
     expect(result!.secondsPerStep).toBeGreaterThan(0);
+    expect(result!.setupSeconds).toBeGreaterThan(0);
     const warmed = lengths.length - 4; // one micro-batch per step after the untimed ones
     expect(new Set(lengths.slice(0, warmed))).toEqual(new Set(lengths.slice(warmed)));
     expect(released()).toBe(true);
@@ -69,7 +70,7 @@ describe('measureTrainingSpeed', () => {
 });
 
 describe('projectRun', () => {
-  const speed = { secondsPerStep: 2, trainRows: 100, validationRows: 10 };
+  const speed = { secondsPerStep: 2, trainRows: 100, validationRows: 10, setupSeconds: 5 };
 
   it('counts epochs over the training rows, or the fixed steps, and adds the validation passes', () => {
     const run = projectRun(speed, { epochs: 2, batchSize: 4, gradAccum: 2, evalEvery: 10 });
@@ -77,8 +78,8 @@ describe('projectRun', () => {
     expect(run).toMatchObject({ stepsPerEpoch: 13, totalSteps: 25, evaluations: 3, trainingSeconds: 50 });
     // At steps 10, 20 and the last: 3 passes of 3 micro-batches, each a third of a training micro-batch (2 s / 2 / 3).
     expect(run.evaluationSeconds).toBeCloseTo(3 * 3 * (1 / 3), 9);
-    expect(run.totalSeconds).toBeCloseTo(53, 9);
+    expect(run.totalSeconds).toBeCloseTo(5 + 53, 9);
     expect(projectRun(speed, { epochs: 2, steps: 7, batchSize: 4, gradAccum: 1 })).toMatchObject({ totalSteps: 7, evaluations: 7 });
-    expect(projectRun({ ...speed, validationRows: 0 }, { epochs: 1, batchSize: 4, gradAccum: 1 })).toMatchObject({ totalSteps: 25, evaluations: 0, evaluationSeconds: 0, totalSeconds: 50 });
+    expect(projectRun({ ...speed, validationRows: 0 }, { epochs: 1, batchSize: 4, gradAccum: 1 })).toMatchObject({ totalSteps: 25, evaluations: 0, evaluationSeconds: 0, totalSeconds: 55 });
   });
 });

@@ -14,4 +14,9 @@ export interface SpeedFigures {
   measuredSteps: number;
   trainRows: number;
   validationRows: number;
+  /**
+   * Reading the model and data, building the graphs and opening a session for each sequence
+   * length (one micro-batch each): what a run spends before its first step.
+   */
+  setupSeconds: number;
 }

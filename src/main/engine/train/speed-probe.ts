@@ -45,6 +45,7 @@ export async function measureTrainingSpeed(
   hooks: SpeedProbeHooks = {},
 ): Promise<SpeedProbeResult | null> {
   const stop = hooks.shouldStop ?? (() => false);
+  const started = performance.now();
   const model = await loadHfModel(resolve(options.model));
   const layout = adapterLayout(model.spec, parseTargetModules(options.targets ?? [...adapterLayout(model.spec).targets]));
   const { train, validation } = await loadRunDataset(options, model);
@@ -60,7 +61,8 @@ export async function measureTrainingSpeed(
       if (stop()) return null;
       await backend.trainMicroBatch(batch, params);
     }
-    return await timeSteps(probe, plan, backend, train, params, stop, { trainRows: train.length, validationRows: validation.length });
+    const setupSeconds = (performance.now() - started) / 1000;
+    return await timeSteps(probe, plan, backend, train, params, stop, { trainRows: train.length, validationRows: validation.length, setupSeconds });
   } finally {
     await backend.release();
   }
@@ -84,7 +86,7 @@ async function timeSteps(
   train: Parameters<typeof batchOf>[0],
   params: Float32Array,
   stop: () => boolean,
-  rows: { trainRows: number; validationRows: number },
+  known: Pick<SpeedProbeResult, 'trainRows' | 'validationRows' | 'setupSeconds'>,
 ): Promise<SpeedProbeResult | null> {
   let timedFrom = performance.now();
   let measured = 0;
@@ -113,7 +115,7 @@ async function timeSteps(
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
     warmupSteps: plan.warmupSteps,
     measuredSteps: measured,
-    ...rows,
+    ...known,
   };
 }
 
@@ -124,16 +126,18 @@ export interface RunProjection {
   evaluations: number;
   trainingSeconds: number;
   evaluationSeconds: number;
+  /** Setup, training and validation. */
   totalSeconds: number;
 }
 
 /**
- * The whole run's length from a measured step time: its steps, plus its validation passes. A
- * validation micro-batch runs the forward only, taken as a third of a training micro-batch (the
- * backward costs about twice the forward). Early stopping can only make the run shorter.
+ * The whole run's length from a measured step time: its setup, its steps, plus its validation
+ * passes. A validation micro-batch runs the forward only, taken as a third of a training
+ * micro-batch (the backward costs about twice the forward). Early stopping can only make the run
+ * shorter.
  */
 export function projectRun(
-  speed: Pick<SpeedProbeResult, 'secondsPerStep' | 'trainRows' | 'validationRows'>,
+  speed: Pick<SpeedProbeResult, 'secondsPerStep' | 'trainRows' | 'validationRows' | 'setupSeconds'>,
   options: Pick<TrainOptions, 'steps' | 'epochs' | 'batchSize' | 'gradAccum' | 'evalEvery'>,
 ): RunProjection {
   const totalSteps = plannedSteps(options, speed.trainRows);
@@ -149,6 +153,6 @@ export function projectRun(
     evaluations,
     trainingSeconds,
     evaluationSeconds,
-    totalSeconds: trainingSeconds + evaluationSeconds,
+    totalSeconds: speed.setupSeconds + trainingSeconds + evaluationSeconds,
   };
 }
