@@ -56,7 +56,8 @@ describe('the journey from a base model to a verified export', () => {
     await shot('1-model');
 
     // 2. Data: a draft with a bad row is refused, the row named by its line; the sample chats are added.
-    await nav('Data');
+    // Each step offers the next one once it is done.
+    await page.getByRole('button', { name: 'Next: bring your data' }).click();
     await page.getByLabel('Data file').fill(draft);
     await page.getByRole('button', { name: 'Check file' }).click();
     await page.getByTestId('preflight').waitFor();
@@ -75,7 +76,7 @@ describe('the journey from a base model to a verified export', () => {
     await shot('3-data-added');
 
     // 3. Train: a few steps, the chart gaining points as they come.
-    await nav('Train');
+    await page.getByRole('button', { name: 'Next: train' }).click();
     await page.getByRole('heading', { name: 'Train', exact: true }).waitFor();
     await page.getByLabel('Run name').fill('journey run');
     await page.getByRole('button', { name: 'Show advanced settings' }).click();
@@ -93,6 +94,7 @@ describe('the journey from a base model to a verified export', () => {
     await page.getByRole('button', { name: /Start training/ }).click();
     await page.locator('[data-testid="run-view"][data-status="completed"]').waitFor({ timeout: 40_000 });
     await page.getByText('The adapter is in the Library.').waitFor();
+    await page.getByRole('button', { name: 'Next: try it side by side' }).waitFor();
     const seen = await page.evaluate(() => (window as unknown as { chartPoints: number[] }).chartPoints);
     // The chart filled step by step while training ran, not all at once at the end.
     expect(seen.length).toBeGreaterThanOrEqual(3);
