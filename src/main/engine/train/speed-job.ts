@@ -11,6 +11,8 @@ import { SPEED_PROBE_PLAN, type SpeedProbeOptions, type SpeedProbePlan, type Spe
 export interface SpeedWorkerData {
   options: SpeedProbeOptions;
   plan: SpeedProbePlan;
+  /** Date.now() when the thread was asked for: starting it is part of a run's setup too. */
+  spawnedAt: number;
 }
 
 export type SpeedWorkerMessage = { type: 'done'; result: SpeedProbeResult | null } | { type: 'failed'; message: string };
@@ -34,7 +36,7 @@ export class SpeedJob {
 
   constructor(options: SpeedProbeOptions, plan: SpeedProbePlan = SPEED_PROBE_PLAN) {
     const { url, execArgv } = locateWorker(import.meta.url, './speed-worker.ts', 'speedWorker.js');
-    const workerData: SpeedWorkerData = { options, plan };
+    const workerData: SpeedWorkerData = { options, plan, spawnedAt: Date.now() };
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), SAMPLE_MS);

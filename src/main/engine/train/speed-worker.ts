@@ -6,7 +6,9 @@ import type { SpeedWorkerData, SpeedWorkerMessage } from './speed-job';
 
 const port = parentPort;
 if (!port) throw new Error('speed-worker must run as a worker thread');
-const { options, plan } = workerData as SpeedWorkerData;
+const { options, plan, spawnedAt } = workerData as SpeedWorkerData;
+// A run starts a thread of its own before anything else, so that time belongs to the setup.
+const bootSeconds = Math.max(0, (Date.now() - spawnedAt) / 1000);
 
 let cancelled = false;
 port.on('message', (message: { type: 'cancel' }) => {
@@ -16,6 +18,6 @@ port.on('message', (message: { type: 'cancel' }) => {
 const send = (message: SpeedWorkerMessage) => port.postMessage(message);
 
 measureTrainingSpeed(options, createOnnxTrainingBackend, plan, { shouldStop: () => cancelled }).then(
-  (result) => send({ type: 'done', result }),
+  (result) => send({ type: 'done', result: result && { ...result, setupSeconds: bootSeconds + result.setupSeconds } }),
   (error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
 );
