@@ -1,15 +1,13 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
 import { pageCall } from './helpers/api';
+import { openApp, RESULTS } from './helpers/app';
 import { tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
@@ -23,20 +21,12 @@ const badRowLines = [row(1), row(2), '{"prompt": "unfinished', row(3)];
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
   folder = await mkdtemp(join(tmpdir(), 'hyperadapt-e2e-datafiles-'));
   await writeFile(join(folder, 'sums.jsonl'), Array.from({ length: 30 }, (_, i) => row(i)).join('\n') + '\n');
   await writeFile(join(folder, 'with-bad-row.jsonl'), badRowLines.join('\n') + '\n');
   await writeFile(join(folder, 'counting.jsonl'), Array.from({ length: 12 }, (_, i) => countRow(i + 1)).join('\n') + '\n');
   await writeFile(join(folder, 'random.jsonl'), randomBytes(400));
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Data' }).click();
 });
 

@@ -1,29 +1,18 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
-import { pageCall, waitForRun } from './helpers/api';
-import { tinyDataFile, tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import { openApp, RESULTS } from './helpers/app';
+import { seedTrainedAdapter } from './helpers/seed';
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp([], { viewport: { width: 1024, height: 700 } }));
   // Something in every list, so the tables are laid out with content.
-  const { model } = await pageCall(page, 'models.add', { path: await tinyModelFolder(7), name: 'tiny qwen' });
-  const { dataset } = await pageCall(page, 'datasets.add', { path: await tinyDataFile(40), name: 'numbers' });
-  const run = await pageCall(page, 'runs.start', { modelId: model.id, datasetId: dataset.id, settings: { steps: 4, threads: 1, maxLength: 16 } });
-  await waitForRun(page, run.id, ['completed']);
+  await seedTrainedAdapter(page);
   await page.reload();
 });
 

@@ -1,13 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
 import { pageCall } from './helpers/api';
+import { openApp, RESULTS } from './helpers/app';
 import { tinyModelFolder } from './helpers/fixtures';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
@@ -16,16 +13,8 @@ let modelPath: string;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
   modelPath = await tinyModelFolder(3);
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Model' }).click();
 });
 

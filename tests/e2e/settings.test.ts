@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
 import { pageCall } from './helpers/api';
-import { startBuiltWebShell, type RunningShell } from './web-shell';
-
-const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
+import { openApp, RESULTS } from './helpers/app';
+import type { RunningShell } from './web-shell';
 
 let shell: RunningShell;
 let browser: Browser;
@@ -20,15 +18,7 @@ async function openSettings(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  shell = await startBuiltWebShell();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(shell.url);
+  ({ shell, browser, page } = await openApp(consoleErrors, { viewport: { width: 1200, height: 800 }, colorScheme: 'light' }));
   await openSettings();
 });
 
