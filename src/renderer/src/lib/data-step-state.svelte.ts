@@ -3,18 +3,18 @@
  * pre-flight report, nothing added) with a library model's tokenizer against a max length, then
  * added when the report says it can train, leaving out the rows with errors if the user asks.
  */
-import type { AddDatasetResult, DatasetCheck, FolderListing, ModelRecord } from '../../../main/api/contract';
+import type { AddDatasetResult, DatasetCheck, ModelRecord } from '../../../main/api/contract';
 import { api } from './api-client';
 import { DEFAULT_MAX_LENGTH, MAX_LENGTH_LIMIT } from './data-fixups';
 import { readReport, type PreflightReport } from './dataset-report';
+import { FolderBrowsing } from './folder-browsing.svelte';
 import { message } from './library-state.svelte';
 import { wizardChoices } from './wizard-choices.svelte';
 
 export class DataStepState {
   path = $state('');
   name = $state('');
-  listing = $state.raw<FolderListing | null>(null);
-  browseError = $state<string | null>(null);
+  readonly browsing = new FolderBrowsing(true);
 
   check = $state.raw<DatasetCheck | null>(null);
   report = $derived<PreflightReport | null>(this.check ? readReport(this.check.report) : null);
@@ -52,26 +52,9 @@ export class DataStepState {
     }
   }
 
-  async browse(path?: string): Promise<void> {
-    try {
-      this.listing = await api.call('folders.list', { ...(path === undefined ? {} : { path }), dataFiles: true });
-      this.browseError = null;
-    } catch (error) {
-      this.browseError = message(error);
-    }
-  }
-
-  /** Opens the browser at the typed path: the folder itself, or the folder of a typed file. */
-  async browseNear(): Promise<void> {
-    const typed = this.path.trim();
-    if (typed === '') return this.browse();
-    await this.browse(typed);
-    if (this.browseError !== null) await this.browse(typed.replace(/[\\/][^\\/]*$/, '') || '/');
-  }
-
   choose(path: string): void {
     this.path = path;
-    this.listing = null;
+    this.browsing.close();
     void this.runCheck();
   }
 

@@ -3,8 +3,9 @@
  * it is added, then added with progress. Inspection reruns when batch or sequence length change,
  * since the memory estimate depends on both.
  */
-import type { AddModelResult, FolderListing, ModelAddProgressEvent, ModelInspection } from '../../../main/api/contract';
+import type { AddModelResult, ModelAddProgressEvent, ModelInspection } from '../../../main/api/contract';
 import { api } from './api-client';
+import { FolderBrowsing } from './folder-browsing.svelte';
 import { message } from './library-state.svelte';
 
 export class ModelStepState {
@@ -13,8 +14,7 @@ export class ModelStepState {
   seqLen = $state(512);
   name = $state('');
 
-  listing = $state.raw<FolderListing | null>(null);
-  browseError = $state<string | null>(null);
+  readonly browsing = new FolderBrowsing(false);
 
   inspection = $state.raw<ModelInspection | null>(null);
   inspectError = $state<string | null>(null);
@@ -28,18 +28,9 @@ export class ModelStepState {
   /** Only the newest inspection may write: a slow one for an older batch must not win. */
   #inspectGeneration = 0;
 
-  async browse(path?: string): Promise<void> {
-    try {
-      this.listing = await api.call('folders.list', path === undefined ? {} : { path });
-      this.browseError = null;
-    } catch (error) {
-      this.browseError = message(error);
-    }
-  }
-
   choose(path: string): void {
     this.path = path;
-    this.listing = null;
+    this.browsing.close();
     void this.inspect();
   }
 
