@@ -101,7 +101,7 @@ class AtomicFileWriter implements AtomicFile {
 }
 
 /** Makes a rename in `directory` durable. Windows cannot open a directory for fsync; there NTFS journals the rename. */
-async function syncDirectory(directory: string): Promise<void> {
+export async function syncDirectory(directory: string): Promise<void> {
   if (process.platform === 'win32') return;
   const handle = await open(directory, 'r');
   try {

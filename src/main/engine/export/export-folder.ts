@@ -5,8 +5,10 @@
  * `.<name>.partial-*` folder, which nothing takes for an export.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { syncDirectory } from '../../fs/atomic-write';
+import { pathExists } from '../../fs/exists';
 
 export class ExportFolder {
   #state: 'open' | 'committed' | 'aborted' = 'open';
@@ -21,7 +23,7 @@ export class ExportFolder {
   /** Refuses an existing target: an export never overwrites what is there. */
   static async create(target: string): Promise<ExportFolder> {
     const path = resolve(target);
-    if (await exists(path)) throw new Error(`${path} already exists: choose a new path for the export (nothing is overwritten)`);
+    if (await pathExists(path)) throw new Error(`${path} already exists: choose a new path for the export (nothing is overwritten)`);
     await mkdir(dirname(path), { recursive: true });
     const temp = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
     await mkdir(temp);
@@ -35,7 +37,7 @@ export class ExportFolder {
 
   async commit(): Promise<void> {
     if (this.#state !== 'open') throw new Error(`export to ${this.target}: cannot commit, the folder is already ${this.#state}`);
-    if (await exists(this.target)) throw new Error(`${this.target} appeared while exporting: the export is left unpublished`);
+    if (await pathExists(this.target)) throw new Error(`${this.target} appeared while exporting: the export is left unpublished`);
     await rename(this.temp, this.target);
     this.#state = 'committed';
     await syncDirectory(dirname(this.target));
@@ -59,23 +61,5 @@ export async function withExportFolder<T>(target: string, write: (folder: Export
   } catch (error) {
     await folder.abort();
     throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Makes the rename durable; Windows cannot fsync a directory (NTFS journals the rename). */
-async function syncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -2,8 +2,9 @@
  * The non-weight files of a Hugging Face folder an export carries over unchanged: the config,
  * generation defaults and every tokenizer file transformers may look for. Missing ones are skipped.
  */
-import { access, copyFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../../fs/exists';
 
 export const COMPANION_FILES = [
   'config.json',
@@ -24,11 +25,7 @@ export async function copyCompanionFiles(from: string, to: string, names: readon
   const copied: string[] = [];
   for (const name of names) {
     const source = join(from, name);
-    const present = await access(source).then(
-      () => true,
-      () => false,
-    );
-    if (!present) continue;
+    if (!(await pathExists(source))) continue;
     await copyFile(source, join(to, name));
     copied.push(name);
   }

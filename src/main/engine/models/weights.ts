@@ -4,12 +4,13 @@
  * model.safetensors.index.json plus the shards it names, as transformers looks for them (single
  * file first). Only headers are read.
  */
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { type DtypeMismatch, ModelFileError, type ShapeMismatch, WeightMismatchError } from './errors';
 import { describeJson, isJsonObject, readJsonObject } from './json-file';
 import type { ModelSpec } from './spec';
 import { readSafetensorsHeader, type SafetensorsHeader, type SafetensorsTensorInfo } from '../onnx/safetensors';
+import { pathExists } from '../../fs/exists';
 
 export const SINGLE_WEIGHTS_FILE = 'model.safetensors';
 export const WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
@@ -37,9 +38,9 @@ export interface WeightMap {
 
 /** Reads the headers of every weight file in `dir`. */
 export async function readWeightMap(dir: string): Promise<WeightMap> {
-  if (await exists(join(dir, SINGLE_WEIGHTS_FILE))) return mapFiles(dir, [SINGLE_WEIGHTS_FILE], null);
+  if (await pathExists(join(dir, SINGLE_WEIGHTS_FILE))) return mapFiles(dir, [SINGLE_WEIGHTS_FILE], null);
   const indexPath = join(dir, WEIGHTS_INDEX_FILE);
-  if (await exists(indexPath)) return mapFiles(dir, null, await readIndex(indexPath));
+  if (await pathExists(indexPath)) return mapFiles(dir, null, await readIndex(indexPath));
   throw new ModelFileError(dir, `no ${SINGLE_WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}`, await describeOtherWeights(dir));
 }
 
@@ -94,7 +95,7 @@ async function mapFiles(dir: string, single: string[] | null, index: Map<string,
   const headers = new Map<string, SafetensorsHeader>();
   for (const file of files) {
     const path = join(dir, file);
-    if (index && !(await exists(path))) {
+    if (index && !(await pathExists(path))) {
       const listed = [...index].filter(([, f]) => f === file).map(([n]) => n);
       throw new ModelFileError(path, `missing weight shard named by ${WEIGHTS_INDEX_FILE} for ${listed.length} tensor(s), e.g. ${listed[0]}`);
     }
@@ -127,11 +128,4 @@ async function describeOtherWeights(dir: string): Promise<string> {
   const other = names.filter((n) => /\.(bin|pt|pth|gguf|h5|msgpack)$/.test(n) || n === 'pytorch_model.bin.index.json');
   if (other.length > 0) return `found ${other.join(', ')}: only safetensors weights are supported; convert the checkpoint to safetensors first`;
   return 'the folder holds no weights; download the model files, including the .safetensors weights';
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

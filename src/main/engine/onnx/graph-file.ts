@@ -8,10 +8,11 @@
  * files, so the graphs still find them by relative name.
  */
 import { createHash } from 'node:crypto';
-import { access, link, mkdir, readdir, realpath } from 'node:fs/promises';
+import { link, mkdir, readdir, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write';
+import { pathExists } from '../../fs/exists';
 
 /** `.hyperadapt-<label>-<first 16 hex digits of sha256(bytes)>.onnx` */
 export function graphFileName(label: string, bytes: Uint8Array): string {
@@ -45,11 +46,7 @@ export async function writeGraphFile(dir: string, fileName: string, bytes: Uint8
 
 async function writeOnce(dir: string, fileName: string, bytes: Uint8Array, write: (path: string, bytes: Uint8Array) => Promise<void>): Promise<string> {
   const path = join(dir, fileName);
-  const exists = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await write(path, bytes);
+  if (!(await pathExists(path))) await write(path, bytes);
   return path;
 }
 
